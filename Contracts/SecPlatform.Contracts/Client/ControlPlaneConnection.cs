@@ -1,0 +1,30 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+
+namespace SecPlatform.Contracts.Client;
+
+/// <summary>
+/// A gRPC connection to the control plane. Build clients on <see cref="Invoker"/>, e.g.
+/// <c>new AgentGateway.AgentGatewayClient(connection.Invoker)</c>; it adds the bearer key to every call.
+/// </summary>
+public sealed class ControlPlaneConnection : IDisposable
+{
+    internal ControlPlaneConnection(GrpcChannel channel, string? bearerToken)
+    {
+        Channel = channel;
+        Invoker = string.IsNullOrEmpty(bearerToken)
+            ? channel.CreateCallInvoker()
+            : channel.Intercept(metadata =>
+            {
+                metadata.Add("authorization", $"Bearer {bearerToken}");
+                return metadata;
+            });
+    }
+
+    public GrpcChannel Channel { get; }
+
+    public CallInvoker Invoker { get; }
+
+    public void Dispose() => Channel.Dispose();
+}

@@ -1,0 +1,9 @@
+namespace SecPlatform.ControlPlane.Core.Storage;
+
+public enum AgentAction
+{
+    Cordon,
+    Uncordon,
+    Drain,
+    Revoke,
+}
