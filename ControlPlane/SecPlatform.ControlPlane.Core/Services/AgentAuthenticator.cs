@@ -1,0 +1,44 @@
+using SecPlatform.Contracts.Secrets;
+using SecPlatform.ControlPlane.Core.Domain;
+using SecPlatform.ControlPlane.Core.Storage;
+
+namespace SecPlatform.ControlPlane.Core.Services;
+
+/// <summary>
+/// Verifies agent keys (SHA-256, cheap) on every call, with no cache: revocation and deregistration
+/// take effect at once, on every replica.
+/// </summary>
+public sealed class AgentAuthenticator(IControlPlaneStore store, TimeProvider time)
+{
+    private const string Refused = "the agent key was refused";
+
+    /// <summary>The agent behind the key (possibly revoked: the caller decides what a revoked agent may still hear).</summary>
+    public async Task<(AgentWithLease Agent, string KeyId)> AuthenticateAsync(string? presentedKey, CancellationToken cancellationToken)
+    {
+        if (!SecretToken.TryParse(presentedKey, SecretKind.AgentKey, out var key))
+        {
+            throw new DomainException(ErrorKind.Unauthenticated, "a valid agent key (spak_...) is required in the authorization header");
+        }
+
+        var stored = await store.GetAgentKeyAsync(key.Id, cancellationToken);
+        if (stored is null || !SecretHash.Matches(key.Secret, stored.SecretHash) || stored.ExpiresAt <= time.GetUtcNow())
+        {
+            throw new DomainException(ErrorKind.Unauthenticated, Refused);
+        }
+
+        var agent = await store.GetAgentAsync(stored.AgentId, cancellationToken) ?? throw new DomainException(ErrorKind.Unauthenticated, Refused);
+        return (agent, stored.Id);
+    }
+
+    /// <summary>Like <see cref="AuthenticateAsync"/>, but a revoked agent is refused too.</summary>
+    public async Task<(AgentWithLease Agent, string KeyId)> AuthenticateActiveAsync(string? presentedKey, CancellationToken cancellationToken)
+    {
+        var result = await AuthenticateAsync(presentedKey, cancellationToken);
+        if (result.Agent.Agent.RevokedAt is not null)
+        {
+            throw new DomainException(ErrorKind.Unauthenticated, "this agent was revoked");
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,74 @@
+using Grpc.Core;
+using SecPlatform.Contracts.Agent.V1;
+using SecPlatform.ControlPlane.Core.Services;
+using Capability = SecPlatform.ControlPlane.Core.Domain.Capability;
+
+namespace SecPlatform.ControlPlane.Api;
+
+/// <summary>The agents' API. Register uses the bootstrap token in the request; every other call the agent key.</summary>
+internal sealed class AgentGatewayApi(RegistrationService registration, AgentAuthenticator auth, AgentSessionService sessions)
+    : AgentGateway.AgentGatewayBase
+{
+    public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
+    {
+        var result = await registration.RegisterAsync(new RegistrationRequest(
+            request.BootstrapToken, request.Name, request.Hostname, request.Os, request.Arch, request.Version,
+            ToDomain(request.Capabilities), request.Labels), context.PeerIp(), context.CancellationToken);
+        var response = new RegisterResponse
+        {
+            AgentId = result.Agent.Id,
+            AgentKey = result.Key.Value,
+            TenantId = result.Agent.TenantId ?? "",
+            Platform = result.Agent.IsPlatform,
+            Lease = new LeaseParameters
+            {
+                LeaseDurationSeconds = result.Lease.LeaseDurationSeconds,
+                RenewIntervalSeconds = Math.Max(1, result.Lease.LeaseDurationSeconds / 4),
+            },
+        };
+        response.Labels.Add(result.Agent.Labels);
+        return response;
+    }
+
+    public override async Task<RenewLeaseResponse> RenewLease(RenewLeaseRequest request, ServerCallContext context)
+    {
+        var (agent, _) = await auth.AuthenticateAsync(context.BearerToken(), context.CancellationToken);
+        var answer = await sessions.RenewAsync(agent, request.HolderIdentity, request.Acquire, request.Version,
+            request.Capabilities.Count > 0 ? ToDomain(request.Capabilities) : null, context.CancellationToken);
+        return new RenewLeaseResponse
+        {
+            Lease = new LeaseParameters { LeaseDurationSeconds = answer.LeaseDurationSeconds, RenewIntervalSeconds = answer.NextRenewSeconds },
+            NextRenewSeconds = answer.NextRenewSeconds,
+            Drain = answer.Drain,
+            Cordoned = answer.Cordoned,
+            Revoked = answer.Revoked,
+            LeaseTransitions = answer.Lease?.LeaseTransitions ?? 0,
+            RenewTime = ProtoMapper.ToTimestamp(answer.Lease?.RenewTime),
+        };
+    }
+
+    public override async Task<ReleaseLeaseResponse> ReleaseLease(ReleaseLeaseRequest request, ServerCallContext context)
+    {
+        var (agent, _) = await auth.AuthenticateActiveAsync(context.BearerToken(), context.CancellationToken);
+        await sessions.ReleaseAsync(agent, request.HolderIdentity, context.CancellationToken);
+        return new ReleaseLeaseResponse();
+    }
+
+    public override async Task<RotateKeyResponse> RotateKey(RotateKeyRequest request, ServerCallContext context)
+    {
+        var (agent, _) = await auth.AuthenticateActiveAsync(context.BearerToken(), context.CancellationToken);
+        var (key, previousExpire) = await sessions.RotateKeyAsync(agent, context.CancellationToken);
+        return new RotateKeyResponse { AgentKey = key.Value, PreviousKeyExpiresAt = ProtoMapper.ToTimestamp(previousExpire) };
+    }
+
+    public override async Task<DeregisterResponse> Deregister(DeregisterRequest request, ServerCallContext context)
+    {
+        // A revoked agent may still remove itself: uninstalling is always allowed.
+        var (agent, _) = await auth.AuthenticateAsync(context.BearerToken(), context.CancellationToken);
+        await sessions.DeregisterAsync(agent, context.CancellationToken);
+        return new DeregisterResponse();
+    }
+
+    private static List<Capability> ToDomain(IEnumerable<Contracts.Agent.V1.Capability> capabilities) =>
+        capabilities.Select(c => new Capability { Scanner = c.Scanner, Version = c.Version }).ToList();
+}

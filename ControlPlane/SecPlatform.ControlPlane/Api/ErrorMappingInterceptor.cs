@@ -1,0 +1,74 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using SecPlatform.ControlPlane.Core.Services;
+
+namespace SecPlatform.ControlPlane.Api;
+
+/// <summary>
+/// Turns application refusals into gRPC statuses with their message, and records refused admin
+/// mutations in the audit chain (successful ones are recorded by the application layer with detail).
+/// Unexpected exceptions become Internal without leaking internals to the caller.
+/// </summary>
+internal sealed class ErrorMappingInterceptor(AuditLog audit, ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (DomainException e)
+        {
+            await AuditRefusalAsync(context, e);
+            throw new RpcException(new Status(ToStatusCode(e.Kind), e.Message));
+        }
+        catch (RpcException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "Unhandled error in {Method}", context.Method);
+            throw new RpcException(new Status(StatusCode.Internal, "internal error; the server log has the details"));
+        }
+    }
+
+    public static StatusCode ToStatusCode(ErrorKind kind) => kind switch
+    {
+        ErrorKind.InvalidArgument => StatusCode.InvalidArgument,
+        ErrorKind.NotFound => StatusCode.NotFound,
+        ErrorKind.AlreadyExists => StatusCode.AlreadyExists,
+        ErrorKind.PermissionDenied => StatusCode.PermissionDenied,
+        ErrorKind.Unauthenticated => StatusCode.Unauthenticated,
+        ErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+        ErrorKind.ResourceExhausted => StatusCode.ResourceExhausted,
+        _ => StatusCode.Unknown,
+    };
+
+    private async Task AuditRefusalAsync(ServerCallContext context, DomainException e)
+    {
+        var admin = context.AuthenticatedAdmin();
+        if (admin is null || e.Kind is not (ErrorKind.PermissionDenied or ErrorKind.NotFound) || IsRead(context.Method))
+        {
+            return;
+        }
+
+        try
+        {
+            var action = context.Method[(context.Method.LastIndexOf('/') + 1)..];
+            await audit.RecordAsync(admin, action, "call", "", admin.TenantId, AuditLog.Denied, e.Message, CancellationToken.None);
+        }
+        catch (Exception auditError)
+        {
+            logger.LogError(auditError, "Could not audit a refused {Method}", context.Method);
+        }
+    }
+
+    private static bool IsRead(string method)
+    {
+        var name = method[(method.LastIndexOf('/') + 1)..];
+        return name.StartsWith("List", StringComparison.Ordinal) || name.StartsWith("Get", StringComparison.Ordinal)
+            || name is "WhoAmI" or "VerifyAuditChain";
+    }
+}

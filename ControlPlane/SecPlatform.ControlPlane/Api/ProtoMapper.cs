@@ -1,0 +1,126 @@
+using Google.Protobuf.WellKnownTypes;
+using SecPlatform.ControlPlane.Core.Domain;
+using Admin = SecPlatform.Contracts.Admin.V1;
+
+namespace SecPlatform.ControlPlane.Api;
+
+/// <summary>Domain records to API messages. One place, so every call shows a resource the same way.</summary>
+internal static class ProtoMapper
+{
+    public static Timestamp? ToTimestamp(DateTimeOffset? time) => time is { } t ? Timestamp.FromDateTimeOffset(t) : null;
+
+    public static Admin.Tenant ToProto(Tenant tenant) => new()
+    {
+        Id = tenant.Id,
+        Name = tenant.Name,
+        CreatedAt = ToTimestamp(tenant.CreatedAt),
+    };
+
+    public static Admin.AdminUser ToProto(AdminUser admin) => new()
+    {
+        Id = admin.Id,
+        Name = admin.Name,
+        Role = ToProto(admin.Role),
+        TenantId = admin.TenantId ?? "",
+        CreatedAt = ToTimestamp(admin.CreatedAt),
+        RevokedAt = ToTimestamp(admin.RevokedAt),
+        KeyRotatedAt = ToTimestamp(admin.KeyRotatedAt),
+    };
+
+    public static Admin.AdminRole ToProto(AdminRole role) => role switch
+    {
+        AdminRole.SuperAdmin => Admin.AdminRole.SuperAdmin,
+        AdminRole.OpsAdmin => Admin.AdminRole.OpsAdmin,
+        AdminRole.Readonly => Admin.AdminRole.Readonly,
+        _ => Admin.AdminRole.Unspecified,
+    };
+
+    /// <summary>Unspecified maps to an undefined value, which the application layer refuses with a clear message.</summary>
+    public static AdminRole FromProto(Admin.AdminRole role) => role switch
+    {
+        Admin.AdminRole.SuperAdmin => AdminRole.SuperAdmin,
+        Admin.AdminRole.OpsAdmin => AdminRole.OpsAdmin,
+        Admin.AdminRole.Readonly => AdminRole.Readonly,
+        _ => 0,
+    };
+
+    public static Admin.BootstrapToken ToProto(BootstrapToken token)
+    {
+        var proto = new Admin.BootstrapToken
+        {
+            Id = token.Id,
+            TenantId = token.TenantId ?? "",
+            Platform = token.IsPlatform,
+            CreatedAt = ToTimestamp(token.CreatedAt),
+            ExpiresAt = ToTimestamp(token.ExpiresAt),
+            MaxUses = token.MaxUses,
+            UsedCount = token.UsedCount,
+            RevokedAt = ToTimestamp(token.RevokedAt),
+            CreatedBy = token.CreatedBy,
+        };
+        proto.Labels.Add(token.Labels);
+        proto.Cidrs.Add(token.Cidrs);
+        return proto;
+    }
+
+    public static Admin.Agent ToProto(AgentWithLease view)
+    {
+        var (agent, lease) = (view.Agent, view.Lease);
+        var proto = new Admin.Agent
+        {
+            Id = agent.Id,
+            Name = agent.Name,
+            Hostname = agent.Hostname,
+            Os = agent.Os,
+            Arch = agent.Arch,
+            Version = agent.Version,
+            TenantId = agent.TenantId ?? "",
+            Platform = agent.IsPlatform,
+            Health = view.Online ? Admin.AgentHealth.Online : Admin.AgentHealth.Offline,
+            Cordoned = agent.Cordoned,
+            Draining = agent.Draining,
+            Revoked = agent.RevokedAt is not null,
+            RegisteredAt = ToTimestamp(agent.RegisteredAt),
+            BootstrapTokenId = agent.BootstrapTokenId,
+            Lease = new Admin.AgentLease
+            {
+                HolderIdentity = lease.HolderIdentity ?? "",
+                LeaseDurationSeconds = lease.LeaseDurationSeconds,
+                AcquireTime = ToTimestamp(lease.AcquireTime),
+                RenewTime = ToTimestamp(lease.RenewTime),
+                LeaseTransitions = lease.LeaseTransitions,
+            },
+        };
+        proto.Labels.Add(agent.Labels);
+        proto.Capabilities.Add(agent.Capabilities.Select(c => new Admin.AgentCapability { Scanner = c.Scanner, Version = c.Version }));
+        return proto;
+    }
+
+    public static Admin.Registration ToProto(RegistrationAttempt attempt) => new()
+    {
+        Id = attempt.Id,
+        TokenId = attempt.TokenId,
+        PeerAddress = attempt.PeerAddress,
+        Outcome = attempt.Succeeded ? "succeeded" : "failed",
+        Reason = attempt.Reason,
+        AgentId = attempt.AgentId ?? "",
+        TenantId = attempt.TenantId ?? "",
+        Time = ToTimestamp(attempt.Time),
+    };
+
+    public static Admin.AuditEvent ToProto(AuditEvent e) => new()
+    {
+        Sequence = e.Sequence,
+        Time = ToTimestamp(e.Time),
+        ActorId = e.ActorId,
+        Action = e.Action,
+        ResourceType = e.ResourceType,
+        ResourceId = e.ResourceId,
+        TenantId = e.TenantId ?? "",
+        Outcome = e.Outcome,
+        PeerAddress = e.PeerAddress,
+        Detail = e.Detail,
+        PreviousHash = e.PreviousHash,
+        Hash = e.Hash,
+    };
+}

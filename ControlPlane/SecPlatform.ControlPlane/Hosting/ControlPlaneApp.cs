@@ -1,0 +1,147 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenTelemetry.Metrics;
+using SecPlatform.Contracts.Client;
+using SecPlatform.ControlPlane.Api;
+using SecPlatform.ControlPlane.Core;
+using SecPlatform.ControlPlane.Core.Services;
+using SecPlatform.ControlPlane.Core.Storage;
+using SecPlatform.ControlPlane.Storage.LiteDb;
+using SecPlatform.ControlPlane.Storage.Postgres;
+using Serilog;
+using Serilog.Events;
+
+namespace SecPlatform.ControlPlane.Hosting;
+
+/// <summary>Builds the control-plane web application; used by Program and by tests that host it in-process.</summary>
+public static class ControlPlaneApp
+{
+    public static readonly Dictionary<string, string> SwitchMappings = new()
+    {
+        ["--data-dir"] = nameof(ServerOptions.DataDir),
+        ["--urls"] = nameof(ServerOptions.Urls),
+        ["--grpc-port"] = nameof(ServerOptions.GrpcPort),
+    };
+
+    /// <summary>
+    /// Builds the app and runs its start-up checks (schema current, first admin, audit head). The caller
+    /// runs it. <paramref name="configureServices"/> lets tests replace services (e.g. the TimeProvider).
+    /// </summary>
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<IServiceCollection>? configureServices = null,
+        CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        var server = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();
+        var dataDir = PrepareDataDirectory(server.DataDir);
+        var listen = ListenAddresses.From(server);
+
+        builder.Host.UseSerilog((context, logger) => logger
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
+            .ReadFrom.Configuration(context.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+
+        // Kestrel gets explicit endpoints below; clearing the URL setting avoids its "overriding addresses" warning.
+        builder.WebHost.UseUrls();
+        var grpcEndpoint = new GrpcEndpoint();
+        builder.Services.AddSingleton(grpcEndpoint);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            grpcEndpoint.BaseListen = Listen(kestrel, listen, listen.BasePort, HttpProtocols.Http1);
+            // Cleartext HTTP/2 needs its own port (prior knowledge); the discovery document names it.
+            grpcEndpoint.Listen = Listen(kestrel, listen, listen.GrpcPort, HttpProtocols.Http2);
+        });
+
+        builder.Services.AddControlPlaneCore();
+        AddStore(builder, dataDir);
+        builder.Services.AddSingleton<ErrorMappingInterceptor>();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            grpc.MaxReceiveMessageSize = 4 * 1024 * 1024;
+        }).AddJsonTranscoding();
+        builder.Services.AddGrpcHealthChecks().AddCheck("store", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ControlPlaneMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapGrpcService<AgentGatewayApi>();
+        app.MapGrpcService<TenantApi>();
+        app.MapGrpcService<AdminUserApi>();
+        app.MapGrpcService<BootstrapTokenApi>();
+        app.MapGrpcService<AgentApi>();
+        app.MapGrpcService<AuditApi>();
+        app.MapGrpcHealthChecksService();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet(DiscoveryDocument.Path, (GrpcEndpoint endpoint) =>
+            Results.Json(new DiscoveryDocument(endpoint.Port, "http", ThisAssembly.Version)));
+        app.MapPrometheusScrapingEndpoint("/metrics");
+
+        await StartupTasks.RunAsync(app.Services, dataDir, cancellationToken);
+        return app;
+    }
+
+    private static ListenOptions Listen(KestrelServerOptions kestrel, ListenAddresses listen, int port, HttpProtocols protocols)
+    {
+        ListenOptions? captured = null;
+        void Configure(ListenOptions options)
+        {
+            options.Protocols = protocols;
+            captured = options;
+        }
+
+        if (listen.Localhost)
+        {
+            kestrel.ListenLocalhost(port, Configure);
+        }
+        else
+        {
+            kestrel.Listen(listen.Address ?? IPAddress.Loopback, port, Configure);
+        }
+
+        return captured!;
+    }
+
+    private static string PrepareDataDirectory(string? configured)
+    {
+        var dataDir = Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? DataDirectory.Default : configured);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDir);
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return dataDir;
+    }
+
+    private static void AddStore(WebApplicationBuilder builder, string dataDir)
+    {
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        switch (storage.Provider.ToLowerInvariant())
+        {
+            case "litedb":
+                builder.Services.AddLiteDbStore(storage.LiteDb.Path ?? Path.Combine(dataDir, LiteDbControlPlaneStore.DefaultFileName));
+                break;
+            case "postgres":
+            case "postgresql":
+                if (string.IsNullOrWhiteSpace(storage.Postgres.ConnectionString))
+                {
+                    throw new InvalidOperationException("Storage:Provider is Postgres but Storage:Postgres:ConnectionString is not set");
+                }
+
+                builder.Services.AddPostgresStore(storage.Postgres.ConnectionString);
+                break;
+            default:
+                throw new InvalidOperationException($"Storage:Provider must be LiteDb or Postgres, not '{storage.Provider}'");
+        }
+    }
+}

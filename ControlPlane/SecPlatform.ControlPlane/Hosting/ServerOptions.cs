@@ -1,0 +1,14 @@
+namespace SecPlatform.ControlPlane.Hosting;
+
+/// <summary>Where the service listens and keeps its files (root configuration keys; command line <c>--data-dir</c>, <c>--urls</c>).</summary>
+public sealed class ServerOptions
+{
+    /// <summary>The data directory: the LiteDB file, the first-start admin key. Default: <see cref="Contracts.Client.DataDirectory.Default"/>.</summary>
+    public string? DataDir { get; set; }
+
+    /// <summary>The one base URL (HTTP/1.1: /healthz, discovery, JSON API). Default http://127.0.0.1:8080.</summary>
+    public string? Urls { get; set; }
+
+    /// <summary>The port serving gRPC over HTTP/2 on the same host. Default: the base port + 1 (0 when the base port is 0).</summary>
+    public int? GrpcPort { get; set; }
+}

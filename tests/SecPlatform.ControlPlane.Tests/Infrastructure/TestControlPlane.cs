@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using SecPlatform.Contracts.Admin.V1;
+using SecPlatform.Contracts.Agent.V1;
+using SecPlatform.Contracts.Client;
+using SecPlatform.ControlPlane.Core.Services;
+using SecPlatform.ControlPlane.Hosting;
+
+namespace SecPlatform.ControlPlane.Tests.Infrastructure;
+
+/// <summary>
+/// The real control-plane app hosted in the test process on loopback ports (real sockets, real gRPC),
+/// with a fake clock, on a fresh store (its own data directory, or its own PostgreSQL database).
+/// </summary>
+public sealed class TestControlPlane : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _dataDir;
+    private readonly List<IDisposable> _disposables = [];
+
+    private TestControlPlane(WebApplication app, string dataDir, FakeTimeProvider time, string adminKey)
+    {
+        _app = app;
+        _dataDir = dataDir;
+        Time = time;
+        AdminKey = adminKey;
+        var endpoint = app.Services.GetRequiredService<GrpcEndpoint>();
+        BaseUrl = new Uri($"http://127.0.0.1:{endpoint.BasePort}/");
+        GrpcUrl = new Uri($"http://127.0.0.1:{endpoint.Port}/");
+    }
+
+    /// <summary>Starts on a fresh store. <paramref name="storeArgs"/> select it (none: LiteDB in a fresh data directory).</summary>
+    public static async Task<TestControlPlane> StartAsync(IEnumerable<string>? storeArgs = null, IEnumerable<string>? extraArgs = null)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("secplat-cp-").FullName;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        string[] args =
+        [
+            "--data-dir", dataDir,
+            "--urls", "http://127.0.0.1:0",
+            // Fast bcrypt keeps tests quick; the production default is 11.
+            "--Security:BcryptWorkFactor", "4",
+            "--Leases:DurationSeconds", "4",
+            // Tests drive reaper passes by hand on the fake clock; an interval of 10 s puts the outage gap at 30 s.
+            "--Leases:ReaperEnabled", "false",
+            "--Leases:ReaperIntervalSeconds", "10",
+            "--Serilog:MinimumLevel:Default", "Warning",
+            .. storeArgs ?? [],
+            .. extraArgs ?? [],
+        ];
+        var app = await ControlPlaneApp.CreateAsync(args, services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(time);
+        });
+        await app.StartAsync();
+        var adminKey = (await File.ReadAllTextAsync(Path.Combine(dataDir, DataDirectory.InitialAdminKeyFileName))).Trim();
+        return new TestControlPlane(app, dataDir, time, adminKey);
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    /// <summary>The first-start super admin's key.</summary>
+    public string AdminKey { get; }
+
+    public Uri BaseUrl { get; }
+
+    public Uri GrpcUrl { get; }
+
+    public string DataDir => _dataDir;
+
+    public IServiceProvider Services => _app.Services;
+
+    public LeaseReaper Reaper => _app.Services.GetRequiredService<LeaseReaper>();
+
+    /// <summary>A call invoker with an optional bearer key; <paramref name="sourceAddress"/> binds the client socket (e.g. 127.0.0.2).</summary>
+    public CallInvoker Invoker(string? bearer, IPAddress? sourceAddress = null)
+    {
+        var handler = new SocketsHttpHandler();
+        if (sourceAddress is not null)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                socket.Bind(new IPEndPoint(sourceAddress, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            };
+        }
+
+        var channel = GrpcChannel.ForAddress(GrpcUrl, new GrpcChannelOptions { HttpHandler = handler });
+        _disposables.Add(channel);
+        var invoker = channel.CreateCallInvoker();
+        return bearer is null ? invoker : Grpc.Core.Interceptors.CallInvokerExtensions.Intercept(invoker, m =>
+        {
+            m.Add("authorization", $"Bearer {bearer}");
+            return m;
+        });
+    }
+
+    public TenantService.TenantServiceClient Tenants(string? key = null) => new(Invoker(key ?? AdminKey));
+
+    public AdminUserService.AdminUserServiceClient Admins(string? key = null) => new(Invoker(key ?? AdminKey));
+
+    public BootstrapTokenService.BootstrapTokenServiceClient Tokens(string? key = null) => new(Invoker(key ?? AdminKey));
+
+    public AgentService.AgentServiceClient Agents(string? key = null) => new(Invoker(key ?? AdminKey));
+
+    public AuditService.AuditServiceClient Audit(string? key = null) => new(Invoker(key ?? AdminKey));
+
+    public AgentGateway.AgentGatewayClient Gateway(string? agentKey = null, IPAddress? sourceAddress = null) => new(Invoker(agentKey, sourceAddress));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var disposable in _disposables)
+        {
+            disposable.Dispose();
+        }
+
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp directory left behind is harmless.
+        }
+    }
+}
