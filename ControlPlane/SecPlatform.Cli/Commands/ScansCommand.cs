@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Google.Protobuf.WellKnownTypes;
+using SecPlatform.Contracts.Admin.V1;
+using SecPlatform.Contracts.Scanners;
+using Command = System.CommandLine.Command;
+
+namespace SecPlatform.Cli.Commands;
+
+/// <summary><c>secplat scans run</c>: put a scan into the command queue.</summary>
+public static class ScansCommand
+{
+    public static Command Create(CommandRunner runner) => new("scans", "Run scans on agents through the command queue")
+    {
+        RunCommand(runner),
+    };
+
+    private static Command RunCommand(CommandRunner runner)
+    {
+        var tenant = CliOptions.Tenant("The tenant the scan runs for");
+        tenant.Required = true;
+        // The catalog only feeds help and completion: the control plane decides what it accepts, so a
+        // CLI older than the server can still enqueue a newer scanner.
+        var scannerIds = ScannerCatalog.All.Select(spec => spec.Id).ToArray();
+        var scanner = new Option<string>("--scanner")
+        {
+            Description = $"The scanner to run ({string.Join(", ", scannerIds)})",
+            HelpName = "SCANNER",
+            Required = true,
+        };
+        scanner.CompletionSources.Add(scannerIds);
+        var parameters = CliOptions.KeyValues("--param", "A scanner parameter, e.g. path=/srv/app; split at the first '=' (repeatable)", "parameter");
+        var agent = new Option<string?>("--agent")
+        {
+            Description = "Run on this agent only",
+            HelpName = "ID",
+        };
+        var labels = CliOptions.Labels("--label", "Run on an agent carrying this label (repeatable; all must match)");
+        var capabilities = new Option<string[]>("--capability")
+        {
+            Description = "A capability the agent must have besides the scanner (repeatable)",
+            HelpName = "CAPABILITY",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var priority = CliOptions.Integer("--priority", "-100 to 100, higher runs first within the tenant; default 0");
+        var maxAttempts = CliOptions.PositiveNumber("--max-attempts", "How often the command may be tried; default 3");
+        var timeout = CliOptions.Duration("--timeout", "How long one attempt may run; default 10m");
+        timeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<TimeSpan?>() is { } value && value.TotalSeconds > int.MaxValue)
+            {
+                result.AddError("--timeout is too long");
+            }
+        });
+        var notBefore = CliOptions.PointInTime("--not-before", "Do not start before this time");
+        var expiresIn = CliOptions.Duration("--expires-in", "Expire the command if no agent has claimed it by then; default 24h");
+        var idempotencyKey = new Option<string?>("--idempotency-key")
+        {
+            Description = "Enqueue at most once: the same key with the same request returns the existing command",
+            HelpName = "KEY",
+        };
+        var command = new Command("run", "Enqueue a scan and print the queued command")
+        {
+            tenant, scanner, parameters, agent, labels, capabilities, priority, maxAttempts, timeout, notBefore, expiresIn, idempotencyKey,
+        };
+
+        runner.Attach(command, async (context, cancellationToken) =>
+        {
+            var request = new EnqueueCommandRequest
+            {
+                Tenant = context.GetValue(tenant) ?? string.Empty,
+                Scanner = context.GetValue(scanner) ?? string.Empty,
+                Parameters = { CliOptions.KeyValueMap(context, parameters) },
+                AgentId = context.GetValue(agent) ?? string.Empty,
+                Labels = { CliOptions.KeyValueMap(context, labels) },
+                RequiredCapabilities = { context.GetValue(capabilities) ?? [] },
+                Priority = context.GetValue(priority),
+                MaxAttempts = context.GetValue(maxAttempts),
+                TimeoutSeconds = (int)(context.GetValue(timeout)?.TotalSeconds ?? 0),
+                NotBefore = context.GetValue(notBefore) is { } start
+                    ? Timestamp.FromDateTimeOffset(start.Resolve(context.Environment.Time.GetUtcNow()))
+                    : null,
+                ExpiresInSeconds = (long)(context.GetValue(expiresIn)?.TotalSeconds ?? 0),
+                IdempotencyKey = context.GetValue(idempotencyKey) ?? string.Empty,
+            };
+            var client = await context.ClientAsync(invoker => new CommandService.CommandServiceClient(invoker), cancellationToken);
+            var queued = await client.EnqueueCommandAsync(request, context.Call(cancellationToken));
+            context.Output.WriteDetail(queued);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,7 @@
+namespace SecPlatform.Cli.Output;
+
+public enum OutputFormat
+{
+    Table,
+    Json,
+}
