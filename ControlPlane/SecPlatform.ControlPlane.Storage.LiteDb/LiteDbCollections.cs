@@ -1,0 +1,15 @@
+namespace SecPlatform.ControlPlane.Storage.LiteDb;
+
+/// <summary>The collection names of the LiteDB file: its schema, shared with the tests that tamper with it.</summary>
+internal static class LiteDbCollections
+{
+    public const string Tenants = "tenants";
+    public const string Admins = "admins";
+    public const string BootstrapTokens = "bootstrap_tokens";
+    public const string Agents = "agents";
+    public const string AgentKeys = "agent_keys";
+    public const string RegistrationAttempts = "registration_attempts";
+    public const string AuditEvents = "audit_events";
+    public const string AuditHead = "audit_head";
+    public const string ReaperState = "reaper_state";
+}
