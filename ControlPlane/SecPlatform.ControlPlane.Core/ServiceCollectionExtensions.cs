@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecPlatform.ControlPlane.Core.Options;
 using SecPlatform.ControlPlane.Core.Services;
+using SecPlatform.ControlPlane.Core.Storage;
 
 namespace SecPlatform.ControlPlane.Core;
 
@@ -11,6 +12,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddControlPlaneCore(this IServiceCollection services)
     {
         services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -24,6 +26,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AgentManager>();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<AgentSessionService>();
+        services.AddSingleton<ICommandQueueStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
+        services.AddSingleton<CommandSignal>();
+        services.AddSingleton<CommandQueueService>();
+        services.AddSingleton<AgentCommandService>();
         services.AddSingleton<LeaseReaper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseReaper>());
         return services;

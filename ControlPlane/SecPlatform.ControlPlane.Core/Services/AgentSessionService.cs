@@ -14,6 +14,7 @@ public sealed class AgentSessionService(
     ControlPlaneMetrics metrics,
     IOptions<LeaseOptions> leaseOptions,
     IOptions<SecurityOptions> securityOptions,
+    AgentCommandService commands,
     ILogger<AgentSessionService> logger)
 {
     private readonly LeaseOptions _leases = leaseOptions.Value;
@@ -23,7 +24,7 @@ public sealed class AgentSessionService(
     {
         if (caller.Agent.RevokedAt is not null)
         {
-            return new LeaseAnswer(caller.Lease, _leases.DurationSeconds, (int)_leases.RenewInterval.TotalSeconds, Drain: true, Cordoned: true, Revoked: true);
+            return new LeaseAnswer(caller.Lease, _leases.DurationSeconds, (int)_leases.RenewInterval.TotalSeconds, Drain: true, Cordoned: true, Revoked: true, []);
         }
 
         var holder = Validate.Text("holder_identity", holderIdentity, 255, required: true);
@@ -56,7 +57,7 @@ public sealed class AgentSessionService(
 
         var agent = renewal.Agent!.Agent;
         return new LeaseAnswer(renewal.Agent.Lease, _leases.DurationSeconds, (int)_leases.RenewInterval.TotalSeconds,
-            Drain: agent.Draining, Cordoned: agent.Cordoned, Revoked: false);
+            Drain: agent.Draining, Cordoned: agent.Cordoned, Revoked: false, await commands.StopRequestsAsync(agent.Id, cancellationToken));
     }
 
     public async Task ReleaseAsync(AgentWithLease caller, string? holderIdentity, CancellationToken cancellationToken)

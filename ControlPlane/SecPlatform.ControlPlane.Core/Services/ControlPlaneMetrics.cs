@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using SecPlatform.ControlPlane.Core.Storage;
 
 namespace SecPlatform.ControlPlane.Core.Services;
 
@@ -12,6 +13,7 @@ public sealed class ControlPlaneMetrics
     private readonly Counter<long> _leaseExpiries;
     private readonly Counter<long> _adminAuthFailures;
     private long _auditHeadCount;
+    private IReadOnlyList<QueueDepth> _queueDepth = [];
 
     public ControlPlaneMetrics(IMeterFactory meterFactory)
     {
@@ -23,6 +25,9 @@ public sealed class ControlPlaneMetrics
         _adminAuthFailures = meter.CreateCounter<long>("secplat.admin.auth_failures", description: "Refused admin keys");
         meter.CreateObservableGauge("secplat.audit.head_count", () => Interlocked.Read(ref _auditHeadCount),
             description: "Rows in the admin audit chain; a drop means the tail was cut");
+        meter.CreateObservableGauge("secplat.queue.depth", () => Volatile.Read(ref _queueDepth).Select(d => new Measurement<long>(d.Count,
+                new KeyValuePair<string, object?>("tenant", d.TenantId), new KeyValuePair<string, object?>("status", d.Status.ToString().ToLowerInvariant()))),
+            description: "Commands not yet finished, by tenant and status (refreshed by each reaper pass)");
     }
 
     public void Registration(bool succeeded) =>
@@ -35,4 +40,6 @@ public sealed class ControlPlaneMetrics
     public void AdminAuthFailure() => _adminAuthFailures.Add(1);
 
     public void AuditHead(long count) => Interlocked.Exchange(ref _auditHeadCount, count);
+
+    public void QueueDepth(IReadOnlyList<QueueDepth> depth) => Volatile.Write(ref _queueDepth, depth);
 }

@@ -7,13 +7,16 @@ using SecPlatform.ControlPlane.Core.Storage;
 namespace SecPlatform.ControlPlane.Core.Services;
 
 /// <summary>
-/// Ends leases that were not renewed in time, marking their agents offline. Safe on every replica at once
+/// Ends leases that were not renewed in time, marking their agents offline, then sweeps the queue
+/// (claims whose lease is gone go back to the queue, timeouts fail, unclaimed work expires). Safe on every replica at once
 /// (each step is one atomic store operation). After an outage of the whole control plane (a gap since the
 /// last run by any replica), every lease gets one full duration of grace first, as the Kubernetes node
 /// controller does: an outage must not reassign every agent's work.
 /// </summary>
 public sealed class LeaseReaper(
     IControlPlaneStore store,
+    ICommandQueueStore queue,
+    CommandSignal signal,
     TimeProvider time,
     ControlPlaneMetrics metrics,
     IOptions<LeaseOptions> options,
@@ -26,12 +29,8 @@ public sealed class LeaseReaper(
     {
         var now = time.GetUtcNow();
         var state = await store.RecordReaperRunAsync(now, _options.OutageGap, _options.Duration, cancellationToken);
-        if (state.GraceUntil > now)
-        {
-            return [];
-        }
-
-        var expired = await store.ExpireLeasesAsync(now, cancellationToken);
+        IReadOnlyList<string> expired = state.GraceUntil > now ? [] : await store.ExpireLeasesAsync(now, cancellationToken);
+        await SweepQueueAsync(now, cancellationToken);
         if (expired.Count > 0)
         {
             metrics.LeaseExpiries(expired.Count);
@@ -42,6 +41,37 @@ public sealed class LeaseReaper(
         }
 
         return expired;
+    }
+
+    private async Task SweepQueueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sweep = await queue.SweepCommandsAsync(now, cancellationToken);
+        foreach (var id in sweep.Requeued)
+        {
+            logger.LogInformation("Command {CommandId}: its agent lost the lease; queued for another attempt", id);
+        }
+
+        foreach (var id in sweep.FailedLeaseLost)
+        {
+            logger.LogWarning("Command {CommandId}: its agent lost the lease and attempts are used up; failed", id);
+        }
+
+        foreach (var id in sweep.CanceledLeaseLost)
+        {
+            logger.LogInformation("Command {CommandId}: canceled (its agent lost the lease after the cancel)", id);
+        }
+
+        foreach (var id in sweep.TimedOut)
+        {
+            logger.LogWarning("Command {CommandId}: timed out; failed, and its agent is told to stop it", id);
+        }
+
+        if (sweep.Requeued.Count > 0)
+        {
+            signal.Notify();
+        }
+
+        metrics.QueueDepth(await queue.GetQueueDepthAsync(cancellationToken));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

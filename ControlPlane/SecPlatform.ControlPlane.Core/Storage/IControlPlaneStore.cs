@@ -6,8 +6,9 @@ namespace SecPlatform.ControlPlane.Core.Storage;
 /// The one storage contract of the control plane. Providers: LiteDB (embedded default) and PostgreSQL.
 /// Both pass the same conformance suite. Times come from the caller (its TimeProvider); every
 /// multi-row change is atomic: it happens whole or not at all. Lists are ordered by (created, id).
+/// The command queue part is <see cref="ICommandQueueStore"/>.
 /// </summary>
-public interface IControlPlaneStore
+public interface IControlPlaneStore : ICommandQueueStore
 {
     // Tenants
     /// <exception cref="StoreConflictException">The name is taken.</exception>

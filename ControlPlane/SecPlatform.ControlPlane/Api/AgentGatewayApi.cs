@@ -1,12 +1,13 @@
 using Grpc.Core;
 using SecPlatform.Contracts.Agent.V1;
+using SecPlatform.ControlPlane.Core.Domain;
 using SecPlatform.ControlPlane.Core.Services;
 using Capability = SecPlatform.ControlPlane.Core.Domain.Capability;
 
 namespace SecPlatform.ControlPlane.Api;
 
 /// <summary>The agents' API. Register uses the bootstrap token in the request; every other call the agent key.</summary>
-internal sealed class AgentGatewayApi(RegistrationService registration, AgentAuthenticator auth, AgentSessionService sessions)
+internal sealed class AgentGatewayApi(RegistrationService registration, AgentAuthenticator auth, AgentSessionService sessions, AgentCommandService commands)
     : AgentGateway.AgentGatewayBase
 {
     public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
@@ -35,7 +36,7 @@ internal sealed class AgentGatewayApi(RegistrationService registration, AgentAut
         var (agent, _) = await auth.AuthenticateAsync(context.BearerToken(), context.CancellationToken);
         var answer = await sessions.RenewAsync(agent, request.HolderIdentity, request.Acquire, request.Version,
             request.Capabilities.Count > 0 ? ToDomain(request.Capabilities) : null, context.CancellationToken);
-        return new RenewLeaseResponse
+        var response = new RenewLeaseResponse
         {
             Lease = new LeaseParameters { LeaseDurationSeconds = answer.LeaseDurationSeconds, RenewIntervalSeconds = answer.NextRenewSeconds },
             NextRenewSeconds = answer.NextRenewSeconds,
@@ -45,6 +46,47 @@ internal sealed class AgentGatewayApi(RegistrationService registration, AgentAut
             LeaseTransitions = answer.Lease?.LeaseTransitions ?? 0,
             RenewTime = ProtoMapper.ToTimestamp(answer.Lease?.RenewTime),
         };
+        response.StopCommandIds.Add(answer.StopCommandIds);
+        return response;
+    }
+
+    public override async Task<PullCommandsResponse> PullCommands(PullCommandsRequest request, ServerCallContext context)
+    {
+        var (agent, _) = await auth.AuthenticateActiveAsync(context.BearerToken(), context.CancellationToken);
+        var result = await commands.PullAsync(agent, request.MaxCommands, request.WaitSeconds, context.CancellationToken);
+        var response = new PullCommandsResponse();
+        response.Commands.Add(result.Commands.Select(ProtoMapper.ToAssigned));
+        response.StopCommandIds.Add(result.StopCommandIds);
+        return response;
+    }
+
+    public override async Task<StartCommandResponse> StartCommand(StartCommandRequest request, ServerCallContext context)
+    {
+        var (agent, _) = await auth.AuthenticateActiveAsync(context.BearerToken(), context.CancellationToken);
+        var command = await commands.StartAsync(agent, request.CommandId, request.FencingToken, context.CancellationToken);
+        return new StartCommandResponse { StopRequested = command.StopRequested };
+    }
+
+    public override async Task<ReportProgressResponse> ReportProgress(ReportProgressRequest request, ServerCallContext context)
+    {
+        var (agent, _) = await auth.AuthenticateActiveAsync(context.BearerToken(), context.CancellationToken);
+        var command = await commands.ReportProgressAsync(agent, request.CommandId, request.FencingToken, request.Percent, request.Message, context.CancellationToken);
+        return new ReportProgressResponse { StopRequested = command.StopRequested };
+    }
+
+    public override async Task<CompleteCommandResponse> CompleteCommand(CompleteCommandRequest request, ServerCallContext context)
+    {
+        var (agent, _) = await auth.AuthenticateActiveAsync(context.BearerToken(), context.CancellationToken);
+        var outcome = request.Outcome switch
+        {
+            CommandOutcome.Succeeded => Core.Domain.CommandStatus.Succeeded,
+            CommandOutcome.Failed => Core.Domain.CommandStatus.Failed,
+            CommandOutcome.Canceled => Core.Domain.CommandStatus.Canceled,
+            _ => throw new DomainException(ErrorKind.InvalidArgument, "outcome must be succeeded, failed or canceled"),
+        };
+        var command = await commands.CompleteAsync(agent, request.CommandId, request.FencingToken, outcome, request.Retryable, request.ExitCode,
+            request.Summary, request.Error, request.LogTail, request.FindingCount, request.Truncated, context.CancellationToken);
+        return new CompleteCommandResponse { Status = command.Status.Word() };
     }
 
     public override async Task<ReleaseLeaseResponse> ReleaseLease(ReleaseLeaseRequest request, ServerCallContext context)

@@ -108,6 +108,74 @@ internal static class ProtoMapper
         Time = ToTimestamp(attempt.Time),
     };
 
+    public static Admin.Command ToProto(Command c)
+    {
+        var proto = new Admin.Command
+        {
+            Id = c.Id,
+            TenantId = c.TenantId,
+            Scanner = c.Scanner,
+            TargetAgentId = c.TargetAgentId ?? "",
+            Priority = c.Priority,
+            MaxAttempts = c.MaxAttempts,
+            Attempt = c.Attempt,
+            TimeoutSeconds = c.TimeoutSeconds,
+            NotBefore = ToTimestamp(c.NotBefore),
+            ExpiresAt = ToTimestamp(c.ExpiresAt),
+            IdempotencyKey = c.IdempotencyKey ?? "",
+            Status = ToProto(c.Status),
+            StatusReason = c.StatusReason,
+            AgentId = c.AgentId ?? "",
+            FencingToken = c.FencingToken,
+            CancelRequested = c.CancelRequested,
+            CreatedAt = ToTimestamp(c.CreatedAt),
+            ClaimedAt = ToTimestamp(c.ClaimedAt),
+            StartedAt = ToTimestamp(c.StartedAt),
+            FinishedAt = ToTimestamp(c.FinishedAt),
+            ExitCode = c.ExitCode ?? 0,
+            Summary = c.Summary,
+            Error = c.Error,
+            LogTail = c.LogTail,
+            FindingCount = c.FindingCount ?? 0,
+            ProgressPercent = c.ProgressPercent,
+            ProgressMessage = c.ProgressMessage,
+            CreatedBy = c.CreatedBy,
+            AvailableAt = ToTimestamp(c.AvailableAt),
+        };
+        proto.Parameters.Add(c.Parameters);
+        proto.SelectorLabels.Add(c.SelectorLabels);
+        proto.RequiredCapabilities.Add(c.RequiredCapabilities);
+        return proto;
+    }
+
+    public static Admin.CommandStatus ToProto(CommandStatus status) => status switch
+    {
+        CommandStatus.Queued => Admin.CommandStatus.Queued,
+        CommandStatus.Claimed => Admin.CommandStatus.Claimed,
+        CommandStatus.Running => Admin.CommandStatus.Running,
+        CommandStatus.Succeeded => Admin.CommandStatus.Succeeded,
+        CommandStatus.Failed => Admin.CommandStatus.Failed,
+        CommandStatus.Canceled => Admin.CommandStatus.Canceled,
+        CommandStatus.Expired => Admin.CommandStatus.Expired,
+        _ => Admin.CommandStatus.Unspecified,
+    };
+
+    public static Contracts.Agent.V1.AssignedCommand ToAssigned(Command c)
+    {
+        var proto = new Contracts.Agent.V1.AssignedCommand
+        {
+            Id = c.Id,
+            TenantId = c.TenantId,
+            Scanner = c.Scanner,
+            FencingToken = c.FencingToken,
+            Attempt = c.Attempt,
+            TimeoutSeconds = c.TimeoutSeconds,
+            Deadline = ToTimestamp(c.Deadline),
+        };
+        proto.Parameters.Add(c.Parameters);
+        return proto;
+    }
+
     public static Admin.AuditEvent ToProto(AuditEvent e) => new()
     {
         Sequence = e.Sequence,

@@ -77,6 +77,7 @@ public static class ControlPlaneApp
         app.MapGrpcService<BootstrapTokenApi>();
         app.MapGrpcService<AgentApi>();
         app.MapGrpcService<AuditApi>();
+        app.MapGrpcService<CommandApi>();
         app.MapGrpcHealthChecksService();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet(DiscoveryDocument.Path, (GrpcEndpoint endpoint) =>

@@ -114,6 +114,8 @@ public sealed class TestControlPlane : IAsyncDisposable
 
     public AuditService.AuditServiceClient Audit(string? key = null) => new(Invoker(key ?? AdminKey));
 
+    public CommandService.CommandServiceClient Commands(string? key = null) => new(Invoker(key ?? AdminKey));
+
     public AgentGateway.AgentGatewayClient Gateway(string? agentKey = null, IPAddress? sourceAddress = null) => new(Invoker(agentKey, sourceAddress));
 
     public async ValueTask DisposeAsync()

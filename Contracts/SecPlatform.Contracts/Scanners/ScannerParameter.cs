@@ -1,0 +1,3 @@
+namespace SecPlatform.Contracts.Scanners;
+
+public sealed record ScannerParameter(string Name, ParameterKind Kind, bool Required, string Description);

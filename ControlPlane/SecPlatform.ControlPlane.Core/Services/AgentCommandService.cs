@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SecPlatform.ControlPlane.Core.Domain;
+using SecPlatform.ControlPlane.Core.Options;
+using SecPlatform.ControlPlane.Core.Storage;
+
+namespace SecPlatform.ControlPlane.Core.Services;
+
+/// <summary>The agent's side of the queue: long-poll claims, start, progress, completion; every update fenced.</summary>
+public sealed class AgentCommandService(
+    ICommandQueueStore queue,
+    CommandSignal signal,
+    TimeProvider time,
+    IOptions<QueueOptions> options,
+    ILogger<AgentCommandService> logger)
+{
+    public const int MaxLogTailBytes = 16 * 1024;
+    private readonly QueueOptions _options = options.Value;
+
+    /// <summary>
+    /// Claims what the agent may run, waiting up to <paramref name="waitSeconds"/> for work to appear. The wait
+    /// is wall-clock pacing (not domain time), so it uses a stopwatch rather than the injected clock.
+    /// </summary>
+    public async Task<PullResult> PullAsync(AgentWithLease caller, int maxCommands, int waitSeconds, CancellationToken cancellationToken)
+    {
+        if (maxCommands is < 1 or > 100)
+        {
+            throw DomainException.Invalid("max_commands must be between 1 and 100");
+        }
+
+        if (waitSeconds < 0 || waitSeconds > _options.MaxWaitSeconds)
+        {
+            throw DomainException.Invalid($"wait_seconds must be between 0 and {_options.MaxWaitSeconds}");
+        }
+
+        var (agent, lease) = (caller.Agent, caller.Lease);
+        if (!lease.Held || lease.HolderIdentity is null)
+        {
+            throw new DomainException(ErrorKind.FailedPrecondition, "this agent holds no lease: renew it (acquire) before pulling commands");
+        }
+
+        var wait = TimeSpan.FromSeconds(waitSeconds);
+        var clock = Stopwatch.StartNew();
+        var takesWork = !agent.Cordoned && !agent.Draining && agent.RevokedAt is null;
+        var request = new ClaimRequest(agent.Id, agent.TenantId, agent.Labels, agent.Capabilities.Select(c => c.Scanner).ToList(),
+            lease.HolderIdentity, maxCommands, default);
+        while (true)
+        {
+            // Take the wake-up before looking, so a command enqueued in between is not missed.
+            var wake = signal.NextAsync();
+            if (takesWork)
+            {
+                var claimed = await queue.ClaimCommandsAsync(request with { Now = time.GetUtcNow() }, cancellationToken);
+                if (claimed.Count > 0)
+                {
+                    foreach (var command in claimed)
+                    {
+                        logger.LogInformation("Command {CommandId} ({Scanner}) claimed by agent {AgentId}, attempt {Attempt}",
+                            command.Id, command.Scanner, agent.Id, command.Attempt);
+                    }
+
+                    return new PullResult(claimed, await StopRequestsAsync(agent.Id, cancellationToken));
+                }
+            }
+
+            var remaining = wait - clock.Elapsed;
+            if (remaining <= TimeSpan.Zero)
+            {
+                return new PullResult([], await StopRequestsAsync(agent.Id, cancellationToken));
+            }
+
+            await Task.WhenAny(wake, Task.Delay(remaining, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    public Task<IReadOnlyList<string>> StopRequestsAsync(string agentId, CancellationToken cancellationToken) =>
+        queue.GetStopRequestsAsync(agentId, time.GetUtcNow().AddSeconds(-_options.StopNoticeSeconds), cancellationToken);
+
+    public async Task<Command> StartAsync(AgentWithLease caller, string? commandId, long fencingToken, CancellationToken cancellationToken)
+    {
+        var update = await queue.StartCommandAsync(Ref(caller, commandId, fencingToken), time.GetUtcNow(), cancellationToken);
+        return Check(update, commandId!);
+    }
+
+    public async Task<Command> ReportProgressAsync(AgentWithLease caller, string? commandId, long fencingToken, int percent, string? message,
+        CancellationToken cancellationToken)
+    {
+        if (percent is < 0 or > 100)
+        {
+            throw DomainException.Invalid("percent must be between 0 and 100");
+        }
+
+        var text = Truncate(Strip(message), 500);
+        var update = await queue.ReportProgressAsync(Ref(caller, commandId, fencingToken), percent, text, time.GetUtcNow(), cancellationToken);
+        return Check(update, commandId!);
+    }
+
+    public async Task<Command> CompleteAsync(AgentWithLease caller, string? commandId, long fencingToken, CommandStatus outcome, bool retryable,
+        int exitCode, string? summary, string? error, string? logTail, long findingCount, bool truncated, CancellationToken cancellationToken)
+    {
+        if (outcome is not (CommandStatus.Succeeded or CommandStatus.Failed or CommandStatus.Canceled))
+        {
+            throw DomainException.Invalid("outcome must be succeeded, failed or canceled");
+        }
+
+        if (findingCount < 0)
+        {
+            throw DomainException.Invalid("finding_count must not be negative");
+        }
+
+        var commandRef = Ref(caller, commandId, fencingToken);
+        var current = await queue.GetCommandAsync(commandRef.CommandId, cancellationToken);
+        var now = time.GetUtcNow();
+        var retryAt = now + _options.RetryDelay(current?.Attempt ?? 1);
+        var completion = new CommandCompletion(commandRef, outcome, retryable, exitCode, Truncate(Strip(summary), 1000), Truncate(Strip(error), 4000),
+            TruncateStart(logTail ?? "", MaxLogTailBytes), findingCount, truncated, now, retryAt);
+        var command = Check(await queue.CompleteCommandAsync(completion, cancellationToken), commandRef.CommandId);
+        logger.LogInformation("Command {CommandId} attempt {Attempt} ended {Outcome} on agent {AgentId}: now {Status}",
+            command.Id, command.Attempt, outcome.Word(), caller.Agent.Id, command.Status.Word());
+        return command;
+    }
+
+    private static CommandRef Ref(AgentWithLease caller, string? commandId, long fencingToken)
+    {
+        var id = Validate.Id("command_id", commandId);
+        if (fencingToken <= 0)
+        {
+            throw DomainException.Invalid("fencing_token is required (the token of the claim)");
+        }
+
+        return new CommandRef(id, caller.Agent.Id, fencingToken);
+    }
+
+    private static Command Check(CommandUpdate update, string commandId) => update.Outcome switch
+    {
+        CommandUpdateOutcome.Applied => update.Command!,
+        CommandUpdateOutcome.NotFound => throw DomainException.NotFound("command", commandId),
+        _ => throw new DomainException(ErrorKind.FailedPrecondition,
+            $"stale fencing token for command {commandId}: it was reassigned or has ended ({update.Command?.Status.Word() ?? "gone"}); drop this attempt's work"),
+    };
+
+    // Scanner output is data: keep it, but without control characters other than line breaks and tabs.
+    private static string Strip(string? text) =>
+        string.IsNullOrEmpty(text) ? "" : new string(text.Where(c => !char.IsControl(c) || c is '\n' or '\r' or '\t').ToArray());
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+
+    private static string TruncateStart(string text, int max) => text.Length <= max ? Strip(text) : Strip(text[^max..]);
+}

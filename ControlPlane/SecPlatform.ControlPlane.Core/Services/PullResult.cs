@@ -1,0 +1,5 @@
+using SecPlatform.ControlPlane.Core.Domain;
+
+namespace SecPlatform.ControlPlane.Core.Services;
+
+public sealed record PullResult(IReadOnlyList<Command> Commands, IReadOnlyList<string> StopCommandIds);

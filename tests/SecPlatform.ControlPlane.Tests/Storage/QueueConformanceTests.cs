@@ -1,0 +1,455 @@
+using SecPlatform.Contracts.Secrets;
+using SecPlatform.ControlPlane.Core.Domain;
+using SecPlatform.ControlPlane.Core.Storage;
+
+namespace SecPlatform.ControlPlane.Tests.Storage;
+
+/// <summary>
+/// The command queue part of the storage conformance suite: every provider runs these same tests.
+/// Agents are registered and hold leases through the store itself, as in production.
+/// </summary>
+public abstract class QueueConformanceTests
+{
+    private static readonly DateTimeOffset T0 = TestData.Start;
+
+    /// <summary>A fresh, empty store (its own file or database), ready for use.</summary>
+    protected abstract Task<IControlPlaneStore> CreateStoreAsync();
+
+    [Fact]
+    public async Task EnqueueCommand_New_StoredQueuedAndReadable()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = await NewTenantAsync(store);
+        var (command, created) = await store.EnqueueCommandAsync(NewCommand(tenant.Id, priority: 7), default);
+        Assert.True(created);
+        var read = await store.GetCommandAsync(command.Id, default);
+        Assert.NotNull(read);
+        Assert.Equal(CommandStatus.Queued, read.Status);
+        Assert.Equal("shellcheck", read.Scanner);
+        Assert.Equal("/srv/app", read.Parameters["path"]);
+        Assert.Equal(7, read.Priority);
+        Assert.Equal(0, read.Attempt);
+        Assert.Equal(["shellcheck"], read.RequiredCapabilities);
+        Assert.Equal(T0, read.CreatedAt);
+    }
+
+    [Fact]
+    public async Task EnqueueCommand_SameIdempotencyKey_ReturnsExistingAndStoresNothing()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = await NewTenantAsync(store);
+        var other = await NewTenantAsync(store);
+        var (first, _) = await store.EnqueueCommandAsync(NewCommand(tenant.Id, key: "nightly-1"), default);
+        var (again, created) = await store.EnqueueCommandAsync(NewCommand(tenant.Id, key: "nightly-1"), default);
+        Assert.False(created);
+        Assert.Equal(first.Id, again.Id);
+        var (otherTenant, otherCreated) = await store.EnqueueCommandAsync(NewCommand(other.Id, key: "nightly-1"), default);
+        Assert.True(otherCreated);
+        Assert.NotEqual(first.Id, otherTenant.Id);
+        Assert.Single(await store.ListCommandsAsync(new CommandQuery(tenant.Id), PageRequest.First(), default));
+    }
+
+    [Fact]
+    public async Task ClaimCommands_EligibleAgent_ClaimsWithFencingTokenDeadlineAndHolder()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        var (command, _) = await store.EnqueueCommandAsync(NewCommand(tenant.Id, timeoutSeconds: 60), default);
+        var claimed = Assert.Single(await ClaimAsync(store, agent, T0.AddSeconds(1)));
+        Assert.Equal(command.Id, claimed.Id);
+        Assert.Equal(CommandStatus.Claimed, claimed.Status);
+        Assert.Equal(1, claimed.Attempt);
+        Assert.Equal(1, claimed.FencingToken);
+        Assert.Equal(agent.Agent.Id, claimed.AgentId);
+        Assert.Equal(agent.Lease.HolderIdentity, claimed.HolderIdentity);
+        Assert.Equal(T0.AddSeconds(61), claimed.Deadline);
+        Assert.Empty(await ClaimAsync(store, agent, T0.AddSeconds(2)));
+    }
+
+    [Fact]
+    public async Task ClaimCommands_Selectors_OnlyMatchingAgentsClaim()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, tenantAgent) = await NewAgentAsync(store);
+        var (_, otherTenantAgent) = await NewAgentAsync(store);
+        var platformAgent = await NewPlatformAgentAsync(store);
+
+        var forPlatform = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, targetAgentId: platformAgent.Agent.Id), default)).Command;
+        var needsLabel = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, labels: new() { ["zone"] = "dmz" }), default)).Command;
+        var needsNmap = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, scanner: "nmap"), default)).Command;
+
+        Assert.Empty(await ClaimAsync(store, otherTenantAgent, T0, max: 10));
+        Assert.Empty(await ClaimAsync(store, tenantAgent, T0, max: 10));
+        var platformClaims = await ClaimAsync(store, platformAgent, T0, max: 10);
+        Assert.Equal([forPlatform.Id], platformClaims.Select(c => c.Id));
+
+        var labelled = await NewAgentAsync(store, tenant, labels: new() { ["zone"] = "dmz" }, capabilities: ["shellcheck", "nmap"]);
+        var labelledClaims = await ClaimAsync(store, labelled, T0, max: 10);
+        Assert.Equal(new[] { needsLabel.Id, needsNmap.Id }.Order(), labelledClaims.Select(c => c.Id).Order());
+    }
+
+    [Fact]
+    public async Task ClaimCommands_NotBeforeAndExpiry_Respected()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        var later = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, notBefore: T0.AddMinutes(5)), default)).Command;
+        var expiring = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, expiresAt: T0.AddSeconds(30)), default)).Command;
+
+        Assert.Empty(await ClaimAsync(store, agent, T0.AddMinutes(1), max: 10));
+        Assert.Equal(expiring.Id, (await store.GetCommandAsync(expiring.Id, default))!.Id);
+        var sweep = await store.SweepCommandsAsync(T0.AddMinutes(1), default);
+        Assert.Equal([expiring.Id], sweep.Expired);
+        Assert.Equal(CommandStatus.Expired, (await store.GetCommandAsync(expiring.Id, default))!.Status);
+
+        await RenewAsync(store, agent, T0.AddMinutes(5));
+        Assert.Equal([later.Id], (await ClaimAsync(store, agent, T0.AddMinutes(5), max: 10)).Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task ClaimCommands_Priority_HigherFirstAndOldWorkAges()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        var low = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, priority: 0, createdAt: T0), default)).Command;
+        var high = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, priority: 10, createdAt: T0.AddSeconds(1)), default)).Command;
+        // High priority, but enqueued so much later that the old low-priority work has aged past it.
+        var lateHigh = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, priority: 10, createdAt: T0.AddMinutes(10)), default)).Command;
+
+        var order = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            order.AddRange((await ClaimAsync(store, agent, T0.AddMinutes(11))).Select(c => c.Id));
+        }
+
+        Assert.Equal([high.Id, low.Id, lateHigh.Id], order);
+    }
+
+    [Fact]
+    public async Task ClaimCommands_BigBacklogAndSmallTenant_SmallTenantServedWithinFirstThirty()
+    {
+        var store = await CreateStoreAsync();
+        var big = await NewTenantAsync(store);
+        var small = await NewTenantAsync(store);
+        for (var i = 0; i < 300; i++)
+        {
+            await store.EnqueueCommandAsync(NewCommand(big.Id, createdAt: T0.AddMilliseconds(i)), default);
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            await store.EnqueueCommandAsync(NewCommand(small.Id, createdAt: T0.AddSeconds(10).AddMilliseconds(i)), default);
+        }
+
+        var platform = await NewPlatformAgentAsync(store);
+        var claimedTenants = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            claimedTenants.AddRange((await ClaimAsync(store, platform, T0.AddMinutes(1))).Select(c => c.TenantId));
+        }
+
+        Assert.Equal(30, claimedTenants.Count);
+        Assert.Equal(10, claimedTenants.Count(t => t == small.Id));
+    }
+
+    [Fact]
+    public async Task ClaimCommands_ConcurrentClaimers_EachCommandClaimedOnce()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = await NewTenantAsync(store);
+        for (var i = 0; i < 200; i++)
+        {
+            await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddMilliseconds(i)), default);
+        }
+
+        var agents = new List<AgentWithLease>();
+        for (var i = 0; i < 8; i++)
+        {
+            agents.Add(await NewAgentAsync(store, tenant));
+        }
+
+        var claims = await Task.WhenAll(agents.Select(async agent =>
+        {
+            var mine = new List<Command>();
+            while (true)
+            {
+                var batch = await ClaimAsync(store, agent, T0.AddSeconds(1), max: 3);
+                if (batch.Count == 0)
+                {
+                    return mine;
+                }
+
+                mine.AddRange(batch);
+            }
+        }));
+        var all = claims.SelectMany(c => c).ToList();
+        Assert.Equal(200, all.Count);
+        Assert.Equal(200, all.Select(c => c.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task StartAndProgress_CurrentTokenApplies_StaleOrForeignRefusedUnchanged()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        var (_, other) = await NewAgentAsync(store);
+        await store.EnqueueCommandAsync(NewCommand(tenant.Id), default);
+        var claimed = Assert.Single(await ClaimAsync(store, agent, T0));
+
+        var stale = await store.StartCommandAsync(new CommandRef(claimed.Id, agent.Agent.Id, 99), T0, default);
+        Assert.Equal(CommandUpdateOutcome.Stale, stale.Outcome);
+        var foreign = await store.StartCommandAsync(new CommandRef(claimed.Id, other.Agent.Id, 1), T0, default);
+        Assert.Equal(CommandUpdateOutcome.NotFound, foreign.Outcome);
+        Assert.Equal(CommandStatus.Claimed, (await store.GetCommandAsync(claimed.Id, default))!.Status);
+
+        var started = await store.StartCommandAsync(Ref(claimed, agent), T0.AddSeconds(1), default);
+        Assert.Equal(CommandUpdateOutcome.Applied, started.Outcome);
+        Assert.Equal(CommandStatus.Running, started.Command!.Status);
+        Assert.Equal(T0.AddSeconds(1), started.Command.StartedAt);
+
+        var progress = await store.ReportProgressAsync(Ref(claimed, agent), 40, "half way", T0.AddSeconds(2), default);
+        Assert.Equal(CommandUpdateOutcome.Applied, progress.Outcome);
+        var read = (await store.GetCommandAsync(claimed.Id, default))!;
+        Assert.Equal((40, "half way"), (read.ProgressPercent, read.ProgressMessage));
+    }
+
+    [Fact]
+    public async Task CompleteCommand_Outcomes_SucceededRetriedOrFailed()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        var ok = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0), default)).Command;
+        var retried = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddMilliseconds(1), maxAttempts: 2), default)).Command;
+        var fatal = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddMilliseconds(2)), default)).Command;
+        var claims = (await ClaimAsync(store, agent, T0, max: 3)).ToDictionary(c => c.Id);
+
+        var done = await store.CompleteCommandAsync(Completion(claims[ok.Id], agent, CommandStatus.Succeeded, findings: 12), default);
+        Assert.Equal(CommandUpdateOutcome.Applied, done.Outcome);
+        Assert.Equal(CommandStatus.Succeeded, done.Command!.Status);
+        Assert.Equal(12, done.Command.FindingCount);
+        Assert.Equal(T0.AddSeconds(5), done.Command.FinishedAt);
+
+        var retry = await store.CompleteCommandAsync(Completion(claims[retried.Id], agent, CommandStatus.Failed, retryable: true), default);
+        Assert.Equal(CommandStatus.Queued, retry.Command!.Status);
+        Assert.Equal(T0.AddSeconds(15), retry.Command.AvailableAt);
+        Assert.Empty(await ClaimAsync(store, agent, T0.AddSeconds(14)));
+        var second = Assert.Single(await ClaimAsync(store, agent, T0.AddSeconds(15)));
+        Assert.Equal((2, 2L), (second.Attempt, second.FencingToken));
+        var exhausted = await store.CompleteCommandAsync(Completion(second, agent, CommandStatus.Failed, retryable: true), default);
+        Assert.Equal(CommandStatus.Failed, exhausted.Command!.Status);
+
+        var failed = await store.CompleteCommandAsync(Completion(claims[fatal.Id], agent, CommandStatus.Failed), default);
+        Assert.Equal(CommandStatus.Failed, failed.Command!.Status);
+        Assert.Equal("boom", failed.Command.Error);
+
+        // A second completion of a finished command changes nothing.
+        var late = await store.CompleteCommandAsync(Completion(claims[ok.Id], agent, CommandStatus.Failed), default);
+        Assert.Equal(CommandUpdateOutcome.Stale, late.Outcome);
+        Assert.Equal(CommandStatus.Succeeded, (await store.GetCommandAsync(ok.Id, default))!.Status);
+    }
+
+    [Fact]
+    public async Task CancelCommand_QueuedAtOnce_RunningOnAgentReport_Idempotent()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        var running = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0), default)).Command;
+        var claimed = Assert.Single(await ClaimAsync(store, agent, T0));
+        await store.StartCommandAsync(Ref(claimed, agent), T0, default);
+        var queued = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddSeconds(1)), default)).Command;
+
+        var canceledQueued = await store.CancelCommandAsync(queued.Id, T0.AddSeconds(2), default);
+        Assert.Equal(CommandStatus.Canceled, canceledQueued!.Status);
+        Assert.Equal(CommandStatus.Canceled, (await store.CancelCommandAsync(queued.Id, T0.AddSeconds(3), default))!.Status);
+
+        var marked = await store.CancelCommandAsync(running.Id, T0.AddSeconds(2), default);
+        Assert.Equal(CommandStatus.Running, marked!.Status);
+        Assert.True(marked.CancelRequested);
+        Assert.Equal([running.Id], await store.GetStopRequestsAsync(agent.Agent.Id, T0, default));
+
+        // Whatever the agent reports, a requested cancel wins.
+        var reported = await store.CompleteCommandAsync(Completion(claimed, agent, CommandStatus.Succeeded), default);
+        Assert.Equal(CommandStatus.Canceled, reported.Command!.Status);
+        Assert.Empty(await store.GetStopRequestsAsync(agent.Agent.Id, T0, default));
+        Assert.Null(await store.CancelCommandAsync("zzzzzzzzzzzz", T0, default));
+    }
+
+    [Fact]
+    public async Task SweepCommands_LeaseExpired_RequeuedThenReclaimedWithNewTokenAndOldTokenRefused()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        var second = await NewAgentAsync(store, tenant);
+        await store.EnqueueCommandAsync(NewCommand(tenant.Id), default);
+        var claimed = Assert.Single(await ClaimAsync(store, agent, T0));
+
+        Assert.Equal(0, (await store.SweepCommandsAsync(T0.AddSeconds(10), default)).Total);
+        await RenewAsync(store, second, T0.AddSeconds(50));
+        Assert.Contains(agent.Agent.Id, await store.ExpireLeasesAsync(T0.AddSeconds(50), default));
+        var sweep = await store.SweepCommandsAsync(T0.AddSeconds(50), default);
+        Assert.Equal([claimed.Id], sweep.Requeued);
+
+        var reclaimed = Assert.Single(await ClaimAsync(store, second, T0.AddSeconds(51)));
+        Assert.Equal(claimed.Id, reclaimed.Id);
+        Assert.Equal((2, 2L), (reclaimed.Attempt, reclaimed.FencingToken));
+        var late = await store.CompleteCommandAsync(Completion(claimed, agent, CommandStatus.Succeeded), default);
+        Assert.NotEqual(CommandUpdateOutcome.Applied, late.Outcome);
+        var current = (await store.GetCommandAsync(claimed.Id, default))!;
+        Assert.Equal((CommandStatus.Claimed, second.Agent.Id), (current.Status, current.AgentId));
+    }
+
+    [Fact]
+    public async Task SweepCommands_HolderChangedAttemptsUsedUpOrCancelRequested_FailedOrCanceledNeverRequeued()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        var lastTry = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0, maxAttempts: 1), default)).Command;
+        var toCancel = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddMilliseconds(1)), default)).Command;
+        var again = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddMilliseconds(2)), default)).Command;
+        Assert.Equal(3, (await ClaimAsync(store, agent, T0, max: 3)).Count);
+        await store.CancelCommandAsync(toCancel.Id, T0, default);
+
+        // The agent restarted: a new holder took the lease over; the old holder's claims are gone.
+        var takeover = await store.RenewLeaseAsync(new LeaseRenewRequest(agent.Agent.Id, "host/2/new", true, 40, T0.AddSeconds(1)), default);
+        Assert.Equal(LeaseRenewOutcome.Acquired, takeover.Outcome);
+        var sweep = await store.SweepCommandsAsync(T0.AddSeconds(1), default);
+        Assert.Equal([lastTry.Id], sweep.FailedLeaseLost);
+        Assert.Equal([toCancel.Id], sweep.CanceledLeaseLost);
+        Assert.Equal([again.Id], sweep.Requeued);
+        Assert.Equal(CommandStatus.Failed, (await store.GetCommandAsync(lastTry.Id, default))!.Status);
+        Assert.Equal(CommandStatus.Canceled, (await store.GetCommandAsync(toCancel.Id, default))!.Status);
+        Assert.Equal(0, (await store.SweepCommandsAsync(T0.AddSeconds(2), default)).Total);
+    }
+
+    [Fact]
+    public async Task SweepCommands_PastDeadline_FailedAndAgentToldToStop()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        await store.EnqueueCommandAsync(NewCommand(tenant.Id, timeoutSeconds: 30), default);
+        var claimed = Assert.Single(await ClaimAsync(store, agent, T0));
+        await store.StartCommandAsync(Ref(claimed, agent), T0, default);
+        await RenewAsync(store, agent, T0.AddSeconds(25));
+
+        Assert.Empty((await store.SweepCommandsAsync(T0.AddSeconds(29), default)).TimedOut);
+        await RenewAsync(store, agent, T0.AddSeconds(31));
+        Assert.Equal([claimed.Id], (await store.SweepCommandsAsync(T0.AddSeconds(31), default)).TimedOut);
+        var read = (await store.GetCommandAsync(claimed.Id, default))!;
+        Assert.Equal(CommandStatus.Failed, read.Status);
+        Assert.Contains("timed out", read.StatusReason);
+        Assert.Equal([claimed.Id], await store.GetStopRequestsAsync(agent.Agent.Id, T0, default));
+        Assert.Empty(await store.GetStopRequestsAsync(agent.Agent.Id, T0.AddMinutes(5), default));
+    }
+
+    [Fact]
+    public async Task ListCommandsAndQueueDepth_FilterAndCount()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        var other = await NewTenantAsync(store);
+        for (var i = 0; i < 3; i++)
+        {
+            await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddMilliseconds(i)), default);
+        }
+
+        await store.EnqueueCommandAsync(NewCommand(other.Id, createdAt: T0.AddMilliseconds(5)), default);
+        var claimed = Assert.Single(await ClaimAsync(store, agent, T0));
+
+        var queued = await store.ListCommandsAsync(new CommandQuery(tenant.Id, [CommandStatus.Queued]), PageRequest.First(), default);
+        Assert.Equal(2, queued.Count);
+        var byAgent = await store.ListCommandsAsync(new CommandQuery(AgentId: agent.Agent.Id), PageRequest.First(), default);
+        Assert.Equal([claimed.Id], byAgent.Select(c => c.Id));
+        var firstPage = await store.ListCommandsAsync(new CommandQuery(), new PageRequest(2), default);
+        var secondPage = await store.ListCommandsAsync(new CommandQuery(), new PageRequest(2, new PageCursor(firstPage[^1].CreatedAt, firstPage[^1].Id)), default);
+        Assert.Equal(4, firstPage.Concat(secondPage).Select(c => c.Id).Distinct().Count());
+
+        var depth = await store.GetQueueDepthAsync(default);
+        Assert.Contains(new QueueDepth(tenant.Id, CommandStatus.Queued, 2), depth);
+        Assert.Contains(new QueueDepth(tenant.Id, CommandStatus.Claimed, 1), depth);
+        Assert.Contains(new QueueDepth(other.Id, CommandStatus.Queued, 1), depth);
+    }
+
+    // ---- helpers ----
+
+    private static async Task<Tenant> NewTenantAsync(IControlPlaneStore store)
+    {
+        var tenant = TestData.NewTenant();
+        await store.CreateTenantAsync(tenant, default);
+        return tenant;
+    }
+
+    private static async Task<(Tenant Tenant, AgentWithLease Agent)> NewAgentAsync(IControlPlaneStore store)
+    {
+        var tenant = await NewTenantAsync(store);
+        return (tenant, await NewAgentAsync(store, tenant));
+    }
+
+    private static Task<AgentWithLease> NewAgentAsync(IControlPlaneStore store, Tenant tenant,
+        Dictionary<string, string>? labels = null, List<string>? capabilities = null) =>
+        RegisterAsync(store, tenant.Id, labels, capabilities);
+
+    private static Task<AgentWithLease> NewPlatformAgentAsync(IControlPlaneStore store) => RegisterAsync(store, null, null, null);
+
+    private static async Task<AgentWithLease> RegisterAsync(IControlPlaneStore store, string? tenantId, Dictionary<string, string>? labels, List<string>? capabilities)
+    {
+        var token = TestData.NewToken(tenantId);
+        await store.CreateBootstrapTokenAsync(token, default);
+        var registration = TestData.NewRegistration(token, T0);
+        var agent = new Agent
+        {
+            Id = registration.Agent.Id,
+            Name = registration.Agent.Name,
+            TenantId = tenantId,
+            Labels = labels ?? [],
+            Capabilities = (capabilities ?? ["shellcheck"]).Select(c => new Capability { Scanner = c }).ToList(),
+            RegisteredAt = T0,
+            BootstrapTokenId = token.Id,
+        };
+        Assert.True(await store.RegisterAgentAsync(registration with { Agent = agent }, default));
+        var renewal = await store.RenewLeaseAsync(new LeaseRenewRequest(agent.Id, $"host/{agent.Id}", true, 40, T0), default);
+        return renewal.Agent!;
+    }
+
+    private static Task RenewAsync(IControlPlaneStore store, AgentWithLease agent, DateTimeOffset now) =>
+        store.RenewLeaseAsync(new LeaseRenewRequest(agent.Agent.Id, agent.Lease.HolderIdentity!, false, 40, now), default);
+
+    private static Task<IReadOnlyList<Command>> ClaimAsync(IControlPlaneStore store, AgentWithLease agent, DateTimeOffset now, int max = 1) =>
+        store.ClaimCommandsAsync(new ClaimRequest(agent.Agent.Id, agent.Agent.TenantId, agent.Agent.Labels,
+            agent.Agent.Capabilities.Select(c => c.Scanner).ToList(), agent.Lease.HolderIdentity!, max, now), default);
+
+    private static CommandRef Ref(Command command, AgentWithLease agent) => new(command.Id, agent.Agent.Id, command.FencingToken);
+
+    private static CommandCompletion Completion(Command command, AgentWithLease agent, CommandStatus outcome, bool retryable = false, long findings = 0) =>
+        new(Ref(command, agent), outcome, retryable, outcome == CommandStatus.Succeeded ? 0 : 2, "summary",
+            outcome == CommandStatus.Failed ? "boom" : "", "log tail", findings, false, T0.AddSeconds(5), T0.AddSeconds(15));
+
+    private static Command NewCommand(string tenantId, string scanner = "shellcheck", int priority = 0, string? key = null,
+        string? targetAgentId = null, Dictionary<string, string>? labels = null, DateTimeOffset? createdAt = null, DateTimeOffset? notBefore = null,
+        DateTimeOffset? expiresAt = null, int maxAttempts = 3, int timeoutSeconds = 600)
+    {
+        var created = createdAt ?? T0;
+        var available = notBefore ?? created;
+        return new Command
+        {
+            Id = SecretToken.NewId(),
+            TenantId = tenantId,
+            Scanner = scanner,
+            Parameters = scanner == "nmap" ? new() { ["host"] = "127.0.0.1", ["ports"] = "22" } : new() { ["path"] = "/srv/app" },
+            TargetAgentId = targetAgentId,
+            SelectorLabels = labels ?? [],
+            RequiredCapabilities = [scanner],
+            Priority = priority,
+            MaxAttempts = maxAttempts,
+            TimeoutSeconds = timeoutSeconds,
+            NotBefore = available,
+            ExpiresAt = expiresAt ?? created.AddDays(1),
+            IdempotencyKey = key,
+            RequestHash = "hash",
+            Status = CommandStatus.Queued,
+            AvailableAt = available,
+            SortKey = Command.ComputeSortKey(available, priority),
+            CreatedAt = created,
+            CreatedBy = "admin-test",
+        };
+    }
+}
