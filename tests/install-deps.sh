@@ -31,5 +31,5 @@ if ! command -v secretlint >/dev/null 2>&1 || ! secretlint --version 2>/dev/null
   as_root "secretlint"
   echo "install-deps: npm install -g secretlint@12"
   npm install -g --no-audit --no-fund --loglevel=error \
-    secretlint@12.0.0 @secretlint/secretlint-rule-preset-recommend@12.0.0 @secretlint/secretlint-formatter-sarif@12 >/dev/null
+    secretlint@12.0.0 @secretlint/secretlint-rule-preset-recommend@12.0.0 @secretlint/secretlint-formatter-sarif@13.0.5 >/dev/null
 fi

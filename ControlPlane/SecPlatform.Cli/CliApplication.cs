@@ -24,12 +24,14 @@ public sealed class CliApplication
         _environment = environment;
         Globals = new GlobalOptions(environment.GetVariable);
         var runner = new CommandRunner(Globals, environment);
-        Root = new RootCommand("secplat: the SecPlatform admin CLI (tenants, bootstrap tokens, agents, admins, audit)")
+        Root = new RootCommand("secplat: the SecPlatform admin CLI (tenants, bootstrap tokens, agents, scans and the command queue, admins, audit)")
         {
             TenantsCommand.Create(runner),
             TokensCommand.Create(runner),
             AgentsCommand.Create(runner),
             RegistrationsCommand.Create(runner),
+            ScansCommand.Create(runner),
+            CommandsCommand.Create(runner),
             AdminsCommand.Create(runner),
             AuditCommand.Create(runner),
             VersionCommand.Create(runner),

@@ -4,7 +4,7 @@ namespace SecPlatform.Cli;
 /// The process exit codes of <c>secplat</c>, a contract scripts and outside tests rely on:
 /// <list type="table">
 /// <item><term>0</term><description>success</description></item>
-/// <item><term>1</term><description>any other failure (the server's status detail is the message); also a broken audit chain</description></item>
+/// <item><term>1</term><description>any other failure (the server's status detail is the message); also a broken audit chain, and a <c>commands watch</c> where a command failed, was canceled or expired, or that timed out</description></item>
 /// <item><term>2</term><description>usage error: unknown command or option, bad value (duration, label, URL, ...)</description></item>
 /// <item><term>3</term><description>authentication or permission: no API key found, Unauthenticated, PermissionDenied</description></item>
 /// <item><term>4</term><description>not found</description></item>

@@ -82,7 +82,7 @@ public static class DurationParser
             var seconds = (long)size.TotalSeconds;
             if (remaining >= seconds)
             {
-                text.Append(remaining / seconds).Append(unit);
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{remaining / seconds}{unit}");
                 remaining %= seconds;
             }
         }

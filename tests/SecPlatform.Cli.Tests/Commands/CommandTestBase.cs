@@ -12,6 +12,9 @@ public abstract class CommandTestBase : IAsyncLifetime
 
     public async Task DisposeAsync() => await ControlPlane.DisposeAsync();
 
-    protected Task<CliRun> RunAsync(params string[] args) =>
-        CliRun.RunAsync([.. args, "--server", ControlPlane.Server, "--api-key", FakeControlPlane.ApiKey]);
+    protected Task<CliRun> RunAsync(params string[] args) => RunAsync(TimeProvider.System, terminalWidth: null, args);
+
+    /// <param name="terminalWidth">Non-null: standard output acts as a terminal of this width.</param>
+    protected Task<CliRun> RunAsync(TimeProvider time, int? terminalWidth, params string[] args) =>
+        CliRun.RunAsync([.. args, "--server", ControlPlane.Server, "--api-key", FakeControlPlane.ApiKey], time: time, terminalWidth: terminalWidth);
 }

@@ -66,6 +66,7 @@ public sealed class FakeControlPlane : IAsyncDisposable
         app.MapGrpcService<FakeAgentService>();
         app.MapGrpcService<FakeAdminUserService>();
         app.MapGrpcService<FakeAuditService>();
+        app.MapGrpcService<FakeCommandService>();
         await app.StartAsync();
         return new FakeControlPlane(app, new Uri($"http://127.0.0.1:{http!.IPEndPoint!.Port}/"), state);
     }

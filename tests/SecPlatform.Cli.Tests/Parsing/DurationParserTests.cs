@@ -38,4 +38,18 @@ public sealed class DurationParserTests
         Assert.False(DurationParser.TryParse(text, out var duration));
         Assert.Null(duration);
     }
+
+    [Theory]
+    [InlineData(45, "45s")]
+    [InlineData(600, "10m")]
+    [InlineData(5400, "1h30m")]
+    [InlineData(86400 + 7200 + 180 + 4, "1d2h3m4s")]
+    public void Format_Duration_ReadsBackAsTheSameDuration(int seconds, string expected)
+    {
+        var text = DurationParser.Format(TimeSpan.FromSeconds(seconds));
+
+        Assert.Equal(expected, text);
+        Assert.True(DurationParser.TryParse(text, out var duration));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), duration);
+    }
 }

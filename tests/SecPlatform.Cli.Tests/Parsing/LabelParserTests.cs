@@ -44,4 +44,11 @@ public sealed class LabelParserTests
         Assert.False(LabelParser.TryParse(["env=a", "env=b"], out _, out var error));
         Assert.Contains("env", error);
     }
+
+    [Fact]
+    public void TryParse_Noun_NamesTheArgumentKindInErrors()
+    {
+        Assert.False(LabelParser.TryParse(["path"], "parameter", out _, out var error));
+        Assert.Equal("parameter 'path' is not of the form key=value", error);
+    }
 }
