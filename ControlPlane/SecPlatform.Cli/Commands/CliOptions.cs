@@ -45,8 +45,8 @@ public static class CliOptions
         },
     };
 
-    /// <summary>A duration (<see cref="DurationParser"/>); null when not given.</summary>
-    public static Option<TimeSpan?> Duration(string name, string description) => new(name)
+    /// <summary>A duration (<see cref="DurationParser"/>), at most <paramref name="maximum"/> when given; null when not given.</summary>
+    public static Option<TimeSpan?> Duration(string name, string description, TimeSpan? maximum = null) => new(name)
     {
         Description = $"{description} ({DurationParser.Help})",
         HelpName = "DURATION",
@@ -59,6 +59,12 @@ public static class CliOptions
 
             if (DurationParser.TryParse(result.Tokens[0].Value, out var duration))
             {
+                if (duration > maximum)
+                {
+                    result.AddError($"{name} must be at most {DurationParser.Format(maximum.Value)}, not '{result.Tokens[0].Value}'");
+                    return null;
+                }
+
                 return duration;
             }
 

@@ -43,14 +43,8 @@ public static class ScansCommand
         };
         var priority = CliOptions.Integer("--priority", "-100 to 100, higher runs first within the tenant; default 0");
         var maxAttempts = CliOptions.PositiveNumber("--max-attempts", "How often the command may be tried; default 3");
-        var timeout = CliOptions.Duration("--timeout", "How long one attempt may run; default 10m");
-        timeout.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<TimeSpan?>() is { } value && value.TotalSeconds > int.MaxValue)
-            {
-                result.AddError("--timeout is too long");
-            }
-        });
+        // The limit is only what the request's int32 seconds can carry; the server applies the real one.
+        var timeout = CliOptions.Duration("--timeout", "How long one attempt may run; default 10m", maximum: TimeSpan.FromSeconds(int.MaxValue));
         var notBefore = CliOptions.PointInTime("--not-before", "Do not start before this time");
         var expiresIn = CliOptions.Duration("--expires-in", "Expire the command if no agent has claimed it by then; default 24h");
         var idempotencyKey = new Option<string?>("--idempotency-key")

@@ -86,8 +86,10 @@ public sealed class CommandWatcher(CommandWatcher.Fetch fetch, TimeProvider time
                 return result with { TimedOut = true };
             }
 
+            // Rounded up to whole milliseconds, the resolution of Task.Delay: a remainder it truncated
+            // to zero would poll again at once, over and over, until the clock passed the deadline.
             var wait = remaining < interval ? remaining.Value : interval;
-            await Task.Delay(wait, time, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), time, cancellationToken);
         }
     }
 
