@@ -12,4 +12,6 @@ internal static class LiteDbCollections
     public const string AuditEvents = "audit_events";
     public const string AuditHead = "audit_head";
     public const string ReaperState = "reaper_state";
+    public const string Commands = "commands";
+    public const string TenantQueueState = "tenant_queue_state";
 }

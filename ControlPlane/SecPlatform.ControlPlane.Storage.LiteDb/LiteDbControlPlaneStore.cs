@@ -13,7 +13,7 @@ namespace SecPlatform.ControlPlane.Storage.LiteDb;
 /// a lease take-over, an audit append) cannot interleave with another. Reads take no lock: each
 /// reads a single document or collection, and LiteDB shows them only committed data.
 /// </summary>
-public sealed class LiteDbControlPlaneStore : IControlPlaneStore, IDisposable
+public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDisposable
 {
     public const string DefaultFileName = "controlplane.db";
 
@@ -30,6 +30,8 @@ public sealed class LiteDbControlPlaneStore : IControlPlaneStore, IDisposable
     private readonly ILiteCollection<AuditEventDocument> _audit;
     private readonly ILiteCollection<AuditHeadDocument> _auditHead;
     private readonly ILiteCollection<ReaperStateDocument> _reaper;
+    private readonly ILiteCollection<CommandDocument> _commands;
+    private readonly ILiteCollection<TenantQueueStateDocument> _queueState;
     private int _disposed;
 
     /// <param name="filePath">The database file; its directory must exist. A new file is created readable by its owner only.</param>
@@ -62,6 +64,8 @@ public sealed class LiteDbControlPlaneStore : IControlPlaneStore, IDisposable
         _audit = _db.GetCollection<AuditEventDocument>(LiteDbCollections.AuditEvents);
         _auditHead = _db.GetCollection<AuditHeadDocument>(LiteDbCollections.AuditHead);
         _reaper = _db.GetCollection<ReaperStateDocument>(LiteDbCollections.ReaperState);
+        _commands = _db.GetCollection<CommandDocument>(LiteDbCollections.Commands);
+        _queueState = _db.GetCollection<TenantQueueStateDocument>(LiteDbCollections.TenantQueueState);
         EnsureIndexes();
     }
 
@@ -429,6 +433,7 @@ public sealed class LiteDbControlPlaneStore : IControlPlaneStore, IDisposable
         _attempts.EnsureIndex(SortKey.Field, SortField);
         // The audit sequence is the document id, indexed as the primary key.
         _audit.EnsureIndex("tenant_id", "$.tenant_id");
+        EnsureQueueIndexes();
     }
 
     private AgentDocument? FindLiveAgent(string id) =>

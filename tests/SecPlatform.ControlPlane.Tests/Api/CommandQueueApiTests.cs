@@ -231,7 +231,7 @@ public abstract class CommandQueueApiTests(ITestOutputHelper output) : ControlPl
         var big = await cp.CreateTenantAsync("big");
         var small = await cp.CreateTenantAsync("small");
         await cp.SeedCommandsAsync(big.Id, 10_000, cp.Time.GetUtcNow().AddMinutes(-10));
-        await cp.SeedCommandsAsync(small.Id, 10, cp.Time.GetUtcNow());
+        await cp.SeedCommandsAsync(small.Id, 10, cp.Time.GetUtcNow().AddSeconds(-1));
 
         var platformToken = await cp.Tokens().CreateBootstrapTokenAsync(new CreateBootstrapTokenRequest { Platform = true });
         var agent = await cp.Gateway().RegisterAsync(ApiTestData.Registration(platformToken.Secret, "platform"));

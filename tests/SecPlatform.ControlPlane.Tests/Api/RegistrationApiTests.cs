@@ -47,7 +47,8 @@ public abstract class RegistrationApiTests : ControlPlaneApiTests
         var expired = await cp.CreateTokenAsync(tenant.Name);
         var revoked = await cp.CreateTokenAsync(tenant.Name);
         await tokens.RevokeBootstrapTokenAsync(new RevokeBootstrapTokenRequest { Id = revoked.Token.Id });
-        var usedUp = await cp.CreateTokenAsync(tenant.Name);
+        // Lives past the clock advance below, so "used up" (not "expired") is its reason.
+        var usedUp = await tokens.CreateBootstrapTokenAsync(new CreateBootstrapTokenRequest { Tenant = tenant.Id, TtlSeconds = 7200 });
         await cp.Gateway().RegisterAsync(ApiTestData.Registration(usedUp.Secret, "first"));
         var cidrRefused = await cp.CreateTokenAsync(tenant.Name, cidrs: "10.0.0.0/8");
         var wrongSecret = usedUp.Secret[..^4] + "AAAA";

@@ -36,7 +36,8 @@ public sealed class TestControlPlane : IAsyncDisposable
     }
 
     /// <summary>Starts on a fresh store. <paramref name="storeArgs"/> select it (none: LiteDB in a fresh data directory).</summary>
-    public static async Task<TestControlPlane> StartAsync(IEnumerable<string>? storeArgs = null, IEnumerable<string>? extraArgs = null)
+    /// <param name="adminKey">For a second replica on a shared database: the first replica's admin key (no first-start key file is written).</param>
+    public static async Task<TestControlPlane> StartAsync(IEnumerable<string>? storeArgs = null, IEnumerable<string>? extraArgs = null, string? adminKey = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("secplat-cp-").FullName;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -60,7 +61,7 @@ public sealed class TestControlPlane : IAsyncDisposable
             services.AddSingleton<TimeProvider>(time);
         });
         await app.StartAsync();
-        var adminKey = (await File.ReadAllTextAsync(Path.Combine(dataDir, DataDirectory.InitialAdminKeyFileName))).Trim();
+        adminKey ??= (await File.ReadAllTextAsync(Path.Combine(dataDir, DataDirectory.InitialAdminKeyFileName))).Trim();
         return new TestControlPlane(app, dataDir, time, adminKey);
     }
 

@@ -221,7 +221,7 @@ public abstract class QueueConformanceTests
         var ok = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0), default)).Command;
         var retried = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddMilliseconds(1), maxAttempts: 2), default)).Command;
         var fatal = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddMilliseconds(2)), default)).Command;
-        var claims = (await ClaimAsync(store, agent, T0, max: 3)).ToDictionary(c => c.Id);
+        var claims = (await ClaimAsync(store, agent, T0.AddMilliseconds(2), max: 3)).ToDictionary(c => c.Id);
 
         var done = await store.CompleteCommandAsync(Completion(claims[ok.Id], agent, CommandStatus.Succeeded, findings: 12), default);
         Assert.Equal(CommandUpdateOutcome.Applied, done.Outcome);
@@ -306,7 +306,7 @@ public abstract class QueueConformanceTests
         var lastTry = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0, maxAttempts: 1), default)).Command;
         var toCancel = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddMilliseconds(1)), default)).Command;
         var again = (await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddMilliseconds(2)), default)).Command;
-        Assert.Equal(3, (await ClaimAsync(store, agent, T0, max: 3)).Count);
+        Assert.Equal(3, (await ClaimAsync(store, agent, T0.AddMilliseconds(2), max: 3)).Count);
         await store.CancelCommandAsync(toCancel.Id, T0, default);
 
         // The agent restarted: a new holder took the lease over; the old holder's claims are gone.
