@@ -1,0 +1,379 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Npgsql;
+using NpgsqlTypes;
+using SecPlatform.ControlPlane.Core.Domain;
+using SecPlatform.ControlPlane.Core.Storage;
+using SecPlatform.ControlPlane.Storage.Postgres.Data;
+using SecPlatform.ControlPlane.Storage.Postgres.Entities;
+using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
+
+namespace SecPlatform.ControlPlane.Storage.Postgres.Queue;
+
+/// <summary>
+/// The command queue half of the PostgreSQL store. Claims and sweeps lock with <c>FOR UPDATE SKIP LOCKED</c>, so
+/// replicas and agents never wait on each other's rows and never take the same command; an agent's update locks
+/// its one command row and checks the fencing token under that lock.
+/// </summary>
+internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDbContext> contexts, NpgsqlDataSource dataSource)
+{
+    private const string Queued = "queued";
+    private const string Active = "status IN ('claimed', 'running')";
+
+    /// <summary>What makes a queued command claimable by the agent of the claim parameters.</summary>
+    private const string Eligible = """
+        q.status = 'queued' AND q.available_at <= @now AND q.expires_at > @now
+        AND (q.target_agent_id IS NULL OR q.target_agent_id = @agent)
+        AND q.selector_labels <@ @labels AND q.required_capabilities <@ @capabilities
+        """;
+
+    // Tenants with claimable work, least recently served first (never served before all others).
+    private const string TenantsInTurnOrder = $"""
+        SELECT t.id AS "Value" FROM tenants AS t
+        WHERE (@tenant IS NULL OR t.id = @tenant)
+          AND EXISTS (SELECT 1 FROM commands AS q WHERE q.tenant_id = t.id AND {Eligible})
+        ORDER BY (SELECT max(s.claim_seq) FROM commands AS s WHERE s.tenant_id = t.id) NULLS FIRST, t.id
+        """;
+
+    private const string ClaimOneOfTenant = $"""
+        UPDATE commands AS u
+        SET status = 'claimed', attempt = u.attempt + 1, fencing_token = u.attempt + 1, agent_id = @agent,
+            holder_identity = @holder, claimed_at = @now, deadline = @now + make_interval(secs => u.timeout_seconds),
+            started_at = NULL, finished_at = NULL, status_reason = '', progress_percent = 0, progress_message = '',
+            stop_requested = false, claim_seq = nextval('{ControlPlaneDbContext.ClaimSequence}')
+        FROM (
+            SELECT q.id FROM commands AS q
+            WHERE q.tenant_id = @tenant AND {Eligible}
+            ORDER BY q.sort_key, q.id
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+        ) AS pick
+        WHERE u.id = pick.id
+        RETURNING u.*
+        """;
+
+    // Sweep (1): the claimant's lease is not held, or held by another process, or the agent is revoked or gone.
+    private const string SweepLostClaims = $"""
+        WITH lost AS (
+            SELECT c.id FROM commands AS c
+            JOIN agent_leases AS l ON l.agent_id = c.agent_id
+            JOIN agents AS a ON a.id = c.agent_id
+            WHERE c.{Active}
+              AND (NOT l.held OR l.holder_identity IS DISTINCT FROM c.holder_identity
+                   OR a.revoked_at IS NOT NULL OR a.deregistered_at IS NOT NULL)
+            FOR UPDATE OF c SKIP LOCKED
+        )
+        UPDATE commands AS c
+        SET status = CASE WHEN c.cancel_requested THEN 'canceled' WHEN c.attempt >= c.max_attempts THEN 'failed' ELSE 'queued' END,
+            status_reason = CASE
+                WHEN c.cancel_requested THEN 'canceled: the agent lost its claim'
+                WHEN c.attempt >= c.max_attempts THEN 'failed: the agent lost its claim and no attempts are left'
+                ELSE 'queued again: the agent lost its claim' END,
+            finished_at = CASE WHEN c.cancel_requested OR c.attempt >= c.max_attempts THEN $1 END,
+            available_at = CASE WHEN c.cancel_requested OR c.attempt >= c.max_attempts THEN c.available_at ELSE $1 END,
+            sort_key = CASE WHEN c.cancel_requested OR c.attempt >= c.max_attempts THEN c.sort_key ELSE $1 - c.priority * $2 END,
+            deadline = NULL
+        FROM lost
+        WHERE c.id = lost.id
+        RETURNING c.id, c.status
+        """;
+
+    // Sweep (2): past the deadline. The agent is told to stop it.
+    private const string SweepTimedOut = $"""
+        WITH late AS (SELECT id FROM commands WHERE {Active} AND deadline < $1 FOR UPDATE SKIP LOCKED)
+        UPDATE commands AS c
+        SET status = 'failed', status_reason = 'timed out after ' || c.timeout_seconds || ' s', stop_requested = true, finished_at = $1
+        FROM late
+        WHERE c.id = late.id
+        RETURNING c.id, c.status
+        """;
+
+    // Sweep (3): queued work nobody claimed in time.
+    private const string SweepExpired = """
+        WITH stale AS (SELECT id FROM commands WHERE status = 'queued' AND expires_at <= $1 FOR UPDATE SKIP LOCKED)
+        UPDATE commands AS c
+        SET status = 'expired', status_reason = 'expired before an agent claimed it', finished_at = $1
+        FROM stale
+        WHERE c.id = stale.id
+        RETURNING c.id, c.status
+        """;
+
+    public async Task<(Command Command, bool Created)> EnqueueAsync(Command command, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var entity = ToEntity(command);
+        db.Commands.Add(entity);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            // Committed: long polls on every replica (each LISTENs) look for work now.
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresCommandListener.Channel}, {entity.TenantId})", cancellationToken);
+            return (ToDomain(entity), true);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        {
+            if (unique.ConstraintName != ControlPlaneDbContext.IdempotencyIndex)
+            {
+                throw new StoreConflictException($"command {command.Id} conflicts with an existing row ({unique.ConstraintName})", e);
+            }
+        }
+
+        // The unique index settled a concurrent enqueue with the same key: the first one stands.
+        await using var read = await contexts.CreateDbContextAsync(cancellationToken);
+        var existing = await read.Commands.FirstAsync(
+            c => c.TenantId == command.TenantId && c.IdempotencyKey == command.IdempotencyKey, cancellationToken);
+        return (ToDomain(existing), false);
+    }
+
+    public async Task<Command?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var found = await db.Commands.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        return found is null ? null : ToDomain(found);
+    }
+
+    public async Task<IReadOnlyList<Command>> ListAsync(CommandQuery query, PageRequest page, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = db.Commands.AsQueryable();
+        if (query.TenantId is not null)
+        {
+            rows = rows.Where(c => c.TenantId == query.TenantId);
+        }
+
+        if (query.Statuses is { Count: > 0 } statuses)
+        {
+            var words = statuses.Select(s => s.Word()).ToList();
+            rows = rows.Where(c => words.Contains(c.Status));
+        }
+
+        if (query.AgentId is not null)
+        {
+            rows = rows.Where(c => c.AgentId == query.AgentId);
+        }
+
+        if (page.After is { } after)
+        {
+            var (time, id) = (Utc(after.CreatedAt), after.Id);
+            rows = rows.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.CreatedAt, c.Id), ValueTuple.Create(time, id)));
+        }
+
+        var found = await rows.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).Take(limit).ToListAsync(cancellationToken);
+        return [.. found.Select(ToDomain)];
+    }
+
+    public async Task<IReadOnlyList<Command>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Max <= 0)
+        {
+            return [];
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Database.AutoSavepointsEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var turns = new Queue<string>(await db.Database
+            .SqlQueryRaw<string>(TenantsInTurnOrder, ClaimParameters(request, request.TenantId))
+            .ToListAsync(cancellationToken));
+
+        // Tenants take turns: a served tenant goes to the back of the line, one without claimable work leaves it.
+        var claimed = new List<Command>();
+        while (claimed.Count < request.Max && turns.TryDequeue(out var tenant))
+        {
+            var row = (await db.Commands.FromSqlRaw(ClaimOneOfTenant, ClaimParameters(request, tenant)).ToListAsync(cancellationToken))
+                .SingleOrDefault();
+            if (row is not null)
+            {
+                claimed.Add(ToDomain(row));
+                turns.Enqueue(tenant);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return claimed;
+    }
+
+    public Task<CommandUpdate> StartAsync(CommandRef command, DateTimeOffset now, CancellationToken cancellationToken) =>
+        UpdateHeldAsync(command, row =>
+        {
+            if (row.Status != "running")
+            {
+                row.Status = "running";
+                row.StartedAt = Utc(now);
+            }
+        }, cancellationToken);
+
+    public Task<CommandUpdate> ReportProgressAsync(CommandRef command, int percent, string message, CancellationToken cancellationToken) =>
+        UpdateHeldAsync(command, row =>
+        {
+            row.ProgressPercent = Math.Clamp(percent, 0, 100);
+            row.ProgressMessage = message;
+        }, cancellationToken);
+
+    public Task<CommandUpdate> CompleteAsync(CommandCompletion completion, CancellationToken cancellationToken) =>
+        UpdateHeldAsync(completion.Ref, row =>
+        {
+            var now = Utc(completion.Now);
+            row.ExitCode = completion.ExitCode;
+            row.Summary = completion.Summary;
+            row.Error = completion.Error;
+            row.LogTail = completion.LogTail;
+            row.FindingCount = completion.FindingCount;
+            row.Truncated = completion.Truncated;
+            row.StopRequested = false;
+            row.Deadline = null;
+            if (row.CancelRequested || completion.Outcome == CommandStatus.Canceled)
+            {
+                Finish(row, CommandStatus.Canceled, row.CancelRequested ? "canceled on request" : "canceled by the agent", now);
+            }
+            else if (completion.Outcome == CommandStatus.Succeeded)
+            {
+                Finish(row, CommandStatus.Succeeded, "", now);
+            }
+            else if (completion.Retryable && row.Attempt < row.MaxAttempts)
+            {
+                var retryAt = Utc(completion.RetryAt);
+                row.Status = Queued;
+                row.StatusReason = $"queued again after failed attempt {row.Attempt}";
+                row.AvailableAt = retryAt;
+                row.SortKey = Utc(Command.ComputeSortKey(retryAt, row.Priority));
+            }
+            else
+            {
+                Finish(row, CommandStatus.Failed, completion.Retryable ? "failed: no attempts are left" : "failed", now);
+            }
+        }, cancellationToken);
+
+    public async Task<Command?> CancelAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Database.AutoSavepointsEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var row = await LockAsync(db, id, cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var status = ParseStatus(row.Status);
+        if (status == CommandStatus.Queued)
+        {
+            row.CancelRequested = true;
+            Finish(row, CommandStatus.Canceled, "canceled before an agent claimed it", Utc(now));
+        }
+        else if (status.IsActive())
+        {
+            // The agent hears of it on its next renew or poll, stops the scanner and reports canceled.
+            row.CancelRequested = true;
+            row.StopRequested = true;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ToDomain(row);
+    }
+
+    public async Task<CommandSweep> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var at = Utc(now);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var lost = await SweepStepAsync(connection, transaction, SweepLostClaims, [at, Command.AgingPerPriorityPoint], cancellationToken);
+        var timedOut = await SweepStepAsync(connection, transaction, SweepTimedOut, [at], cancellationToken);
+        var expired = await SweepStepAsync(connection, transaction, SweepExpired, [at], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        List<string> Lost(string status) => [.. lost.Where(r => r.Status == status).Select(r => r.Id)];
+        return new CommandSweep(Lost(Queued), Lost("failed"), Lost("canceled"), [.. timedOut.Select(r => r.Id)], [.. expired.Select(r => r.Id)]);
+    }
+
+    public async Task<IReadOnlyList<string>> GetStopRequestsAsync(string agentId, DateTimeOffset finishedAfter, CancellationToken cancellationToken)
+    {
+        var after = Utc(finishedAfter);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Commands
+            .Where(c => c.AgentId == agentId && c.StopRequested
+                && (c.Status == "claimed" || c.Status == "running" || c.FinishedAt > after))
+            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
+            .Select(c => c.Id)
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<QueueDepth>> GetQueueDepthAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var counts = await db.Commands
+            .Where(c => c.Status == Queued || c.Status == "claimed" || c.Status == "running")
+            .GroupBy(c => new { c.TenantId, c.Status })
+            .Select(g => new { g.Key.TenantId, g.Key.Status, Count = g.LongCount() })
+            .ToListAsync(cancellationToken);
+        return [.. counts.Select(c => new QueueDepth(c.TenantId, ParseStatus(c.Status), c.Count))];
+    }
+
+    /// <summary>
+    /// Locks the agent's command row and applies <paramref name="apply"/> only when the agent presents the current
+    /// fencing token of an active claim; a stale token changes nothing.
+    /// </summary>
+    private async Task<CommandUpdate> UpdateHeldAsync(CommandRef command, Action<CommandEntity> apply, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Database.AutoSavepointsEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var row = await LockAsync(db, command.CommandId, cancellationToken);
+        if (row is null || row.AgentId != command.AgentId)
+        {
+            return new CommandUpdate(CommandUpdateOutcome.NotFound, null);
+        }
+
+        if (row.FencingToken != command.FencingToken || !ParseStatus(row.Status).IsActive())
+        {
+            return new CommandUpdate(CommandUpdateOutcome.Stale, ToDomain(row));
+        }
+
+        apply(row);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new CommandUpdate(CommandUpdateOutcome.Applied, ToDomain(row));
+    }
+
+    private static async Task<CommandEntity?> LockAsync(ControlPlaneDbContext db, string id, CancellationToken cancellationToken) =>
+        (await db.Commands.FromSql($"SELECT * FROM commands WHERE id = {id} FOR UPDATE").AsTracking().ToListAsync(cancellationToken))
+            .SingleOrDefault();
+
+    private static void Finish(CommandEntity row, CommandStatus status, string reason, DateTimeOffset now)
+    {
+        row.Status = status.Word();
+        row.StatusReason = reason;
+        row.FinishedAt = now;
+    }
+
+    /// <summary>Fresh parameters per statement: an ADO.NET parameter belongs to one command at a time.</summary>
+    private static object[] ClaimParameters(ClaimRequest request, string? tenant) =>
+    [
+        new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = Utc(request.Now) },
+        new NpgsqlParameter("agent", NpgsqlDbType.Text) { Value = request.AgentId },
+        new NpgsqlParameter("holder", NpgsqlDbType.Text) { Value = request.HolderIdentity },
+        new NpgsqlParameter("labels", NpgsqlDbType.Jsonb) { Value = LabelsJson(request.Labels) },
+        new NpgsqlParameter("capabilities", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = request.Capabilities.ToArray() },
+        new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = (object?)tenant ?? DBNull.Value },
+    ];
+
+    private static async Task<List<(string Id, string Status)>> SweepStepAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, object[] positional, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var value in positional)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        var rows = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return rows;
+    }
+}
