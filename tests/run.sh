@@ -19,10 +19,8 @@ dotnet test SecPlatform.sln -c Release --no-build --nologo --logger "console;ver
 status=${PIPESTATUS[0]}
 set -e
 
-# Sum the per-assembly summaries ("Failed: 0, Passed: 42, Skipped: 0, Total: 42") into one line.
-awk '/(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+/ {
-       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }
-     }
+# Sum the per-assembly summaries ("Total tests: 42" / "Passed: 42" / "Failed: 0") into one line.
+awk '/^ +Passed: +[0-9]+$/ { p += $2 } /^ +Failed: +[0-9]+$/ { f += $2 } /Test Run Aborted/ { f += 1 }
      END { printf "%d passed, %d failed\n", p, f }' "$log"
 rm -f "$log"
 exit "$status"

@@ -47,10 +47,10 @@ public abstract class RegistrationApiTests : ControlPlaneApiTests
         var expired = await cp.CreateTokenAsync(tenant.Name);
         var revoked = await cp.CreateTokenAsync(tenant.Name);
         await tokens.RevokeBootstrapTokenAsync(new RevokeBootstrapTokenRequest { Id = revoked.Token.Id });
-        // Lives past the clock advance below, so "used up" (not "expired") is its reason.
+        // These outlive the clock advance below, so their own reason (not "expired") is recorded.
         var usedUp = await tokens.CreateBootstrapTokenAsync(new CreateBootstrapTokenRequest { Tenant = tenant.Id, TtlSeconds = 7200 });
         await cp.Gateway().RegisterAsync(ApiTestData.Registration(usedUp.Secret, "first"));
-        var cidrRefused = await cp.CreateTokenAsync(tenant.Name, cidrs: "10.0.0.0/8");
+        var cidrRefused = await tokens.CreateBootstrapTokenAsync(new CreateBootstrapTokenRequest { Tenant = tenant.Id, TtlSeconds = 7200, Cidrs = { "10.0.0.0/8" } });
         var wrongSecret = usedUp.Secret[..^4] + "AAAA";
         cp.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
 
