@@ -32,6 +32,7 @@ public sealed class CliApplication
             RegistrationsCommand.Create(runner),
             ScansCommand.Create(runner),
             CommandsCommand.Create(runner),
+            FindingsCommand.Create(runner),
             AdminsCommand.Create(runner),
             AuditCommand.Create(runner),
             VersionCommand.Create(runner),

@@ -27,9 +27,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<AgentSessionService>();
         services.AddSingleton<ICommandQueueStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
+        services.AddSingleton<IFindingStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
         services.AddSingleton<CommandSignal>();
         services.AddSingleton<CommandQueueService>();
         services.AddSingleton<AgentCommandService>();
+        services.AddSingleton<FindingService>();
         services.AddSingleton<LeaseReaper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseReaper>());
         return services;

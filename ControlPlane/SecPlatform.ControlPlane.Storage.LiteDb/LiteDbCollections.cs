@@ -14,4 +14,6 @@ internal static class LiteDbCollections
     public const string ReaperState = "reaper_state";
     public const string Commands = "commands";
     public const string TenantQueueState = "tenant_queue_state";
+    public const string Findings = "findings";
+    public const string Observations = "observations";
 }

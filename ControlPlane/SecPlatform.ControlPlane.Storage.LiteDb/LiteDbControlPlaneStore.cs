@@ -32,6 +32,8 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
     private readonly ILiteCollection<ReaperStateDocument> _reaper;
     private readonly ILiteCollection<CommandDocument> _commands;
     private readonly ILiteCollection<TenantQueueStateDocument> _queueState;
+    private readonly ILiteCollection<FindingDocument> _findings;
+    private readonly ILiteCollection<ObservationDocument> _observations;
     private int _disposed;
 
     /// <param name="filePath">The database file; its directory must exist. A new file is created readable by its owner only.</param>
@@ -66,6 +68,8 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
         _reaper = _db.GetCollection<ReaperStateDocument>(LiteDbCollections.ReaperState);
         _commands = _db.GetCollection<CommandDocument>(LiteDbCollections.Commands);
         _queueState = _db.GetCollection<TenantQueueStateDocument>(LiteDbCollections.TenantQueueState);
+        _findings = _db.GetCollection<FindingDocument>(LiteDbCollections.Findings);
+        _observations = _db.GetCollection<ObservationDocument>(LiteDbCollections.Observations);
         EnsureIndexes();
     }
 
@@ -434,6 +438,7 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
         // The audit sequence is the document id, indexed as the primary key.
         _audit.EnsureIndex("tenant_id", "$.tenant_id");
         EnsureQueueIndexes();
+        EnsureFindingIndexes();
     }
 
     private AgentDocument? FindLiveAgent(string id) =>

@@ -10,6 +10,7 @@ namespace SecPlatform.ControlPlane.Core.Services;
 /// <summary>The agent's side of the queue: long-poll claims, start, progress, completion; every update fenced.</summary>
 public sealed class AgentCommandService(
     ICommandQueueStore queue,
+    IFindingStore findings,
     CommandSignal signal,
     TimeProvider time,
     IOptions<QueueOptions> options,
@@ -112,6 +113,17 @@ public sealed class AgentCommandService(
 
         var commandRef = Ref(caller, commandId, fencingToken);
         var current = await queue.GetCommandAsync(commandRef.CommandId, cancellationToken);
+        if (current is not null && current.AgentId == caller.Agent.Id && current.FencingToken == fencingToken && findingCount > 0)
+        {
+            // A completion counts only once every finding it announces is committed: the agent sends its outbox first.
+            var committed = await findings.CountObservedAsync(current.Id, current.Attempt, cancellationToken);
+            if (committed < findingCount)
+            {
+                throw new DomainException(ErrorKind.FailedPrecondition,
+                    $"{committed} of the run's {findingCount} findings are committed; deliver the rest before completing");
+            }
+        }
+
         var now = time.GetUtcNow();
         var retryAt = now + _options.RetryDelay(current?.Attempt ?? 1);
         var completion = new CommandCompletion(commandRef, outcome, retryable, exitCode, Truncate(Strip(summary), 1000), Truncate(Strip(error), 4000),

@@ -2,12 +2,19 @@ using Grpc.Core;
 using SecPlatform.Contracts.Agent.V1;
 using SecPlatform.ControlPlane.Core.Domain;
 using SecPlatform.ControlPlane.Core.Services;
+using SecPlatform.ControlPlane.Core.Storage;
 using Capability = SecPlatform.ControlPlane.Core.Domain.Capability;
 
 namespace SecPlatform.ControlPlane.Api;
 
 /// <summary>The agents' API. Register uses the bootstrap token in the request; every other call the agent key.</summary>
-internal sealed class AgentGatewayApi(RegistrationService registration, AgentAuthenticator auth, AgentSessionService sessions, AgentCommandService commands)
+internal sealed class AgentGatewayApi(
+    RegistrationService registration,
+    AgentAuthenticator auth,
+    AgentSessionService sessions,
+    AgentCommandService commands,
+    FindingService findings,
+    ILogger<AgentGatewayApi> logger)
     : AgentGateway.AgentGatewayBase
 {
     public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
@@ -109,6 +116,42 @@ internal sealed class AgentGatewayApi(RegistrationService registration, AgentAut
         var (agent, _) = await auth.AuthenticateAsync(context.BearerToken(), context.CancellationToken);
         await sessions.DeregisterAsync(agent, context.CancellationToken);
         return new DeregisterResponse();
+    }
+
+    public override async Task StreamFindings(IAsyncStreamReader<FindingBatch> requestStream, IServerStreamWriter<FindingBatchAck> responseStream,
+        ServerCallContext context)
+    {
+        var (agent, _) = await auth.AuthenticateActiveAsync(context.BearerToken(), context.CancellationToken);
+        await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            var ack = new FindingBatchAck { BatchId = batch.BatchId };
+            try
+            {
+                var result = await findings.IngestAsync(agent, batch.CommandId, batch.FencingToken,
+                    batch.Findings.Select(ProtoMapper.FromProto).ToList(), context.CancellationToken);
+                ack.Accepted = result.Outcome == CommandUpdateOutcome.Applied;
+                ack.NewCount = result.NewCount;
+                ack.DuplicateCount = result.DuplicateCount;
+                ack.RefusedReason = result.Outcome switch
+                {
+                    CommandUpdateOutcome.Applied => "",
+                    CommandUpdateOutcome.NotFound => $"command {batch.CommandId} is not this agent's",
+                    _ => $"stale fencing token {batch.FencingToken} for command {batch.CommandId}: it was reassigned or has ended",
+                };
+            }
+            catch (DomainException e) when (e.Kind == ErrorKind.InvalidArgument)
+            {
+                ack.RefusedReason = e.Message;
+            }
+
+            if (!ack.Accepted)
+            {
+                logger.LogWarning("Agent {AgentId}: findings batch {BatchId} for command {CommandId} refused: {Reason}",
+                    agent.Agent.Id, batch.BatchId, batch.CommandId, ack.RefusedReason);
+            }
+
+            await responseStream.WriteAsync(ack, context.CancellationToken);
+        }
     }
 
     private static List<Capability> ToDomain(IEnumerable<Contracts.Agent.V1.Capability> capabilities) =>

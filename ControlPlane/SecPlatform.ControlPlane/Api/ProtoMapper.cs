@@ -176,6 +176,61 @@ internal static class ProtoMapper
         return proto;
     }
 
+    public static Admin.Finding ToProto(Finding finding)
+    {
+        var o = finding.Observed;
+        var proto = new Admin.Finding
+        {
+            Id = finding.Id,
+            TenantId = finding.TenantId,
+            Fingerprint = o.Fingerprint,
+            Scanner = o.Scanner,
+            RuleId = o.RuleId,
+            Title = o.Title,
+            Severity = (Admin.FindingSeverity)(int)o.Severity,
+            AssetKind = o.AssetKind,
+            AssetValue = o.AssetValue,
+            Host = o.Host,
+            File = o.File,
+            Line = o.Line,
+            Column = o.Column,
+            Port = o.Port,
+            Protocol = o.Protocol,
+            Message = o.Message,
+            Evidence = o.Evidence,
+            FirstSeen = ToTimestamp(finding.FirstSeen),
+            LastSeen = ToTimestamp(finding.LastSeen),
+            Occurrences = finding.Occurrences,
+            LastCommandId = finding.LastCommandId,
+            Status = finding.Status,
+        };
+        proto.Cves.Add(o.Cves);
+        proto.Cwes.Add(o.Cwes);
+        return proto;
+    }
+
+    /// <summary>An agent's finding; an unspecified severity maps to an undefined value, which validation refuses.</summary>
+    public static ObservedFinding FromProto(Contracts.Agent.V1.Finding f) => new()
+    {
+        Fingerprint = f.Fingerprint,
+        Scanner = f.Scanner,
+        RuleId = f.RuleId,
+        Title = f.Title,
+        Severity = (Severity)(int)f.Severity,
+        AssetKind = f.AssetKind,
+        AssetValue = f.AssetValue,
+        Host = f.Host,
+        File = f.File,
+        Line = f.Line,
+        Column = f.Column,
+        Port = f.Port,
+        Protocol = f.Protocol,
+        Message = f.Message,
+        Cves = [.. f.Cves],
+        Cwes = [.. f.Cwes],
+        Evidence = f.Evidence,
+    };
+
     public static Admin.AuditEvent ToProto(AuditEvent e) => new()
     {
         Sequence = e.Sequence,

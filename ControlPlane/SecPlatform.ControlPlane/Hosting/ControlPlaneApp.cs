@@ -46,7 +46,7 @@ public static class ControlPlaneApp
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
 
         // Kestrel gets explicit endpoints below; clearing the URL setting avoids its "overriding addresses" warning.
-        builder.WebHost.UseUrls();
+        builder.Configuration[WebHostDefaults.ServerUrlsKey] = "";
         var grpcEndpoint = new GrpcEndpoint();
         builder.Services.AddSingleton(grpcEndpoint);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -78,6 +78,7 @@ public static class ControlPlaneApp
         app.MapGrpcService<AgentApi>();
         app.MapGrpcService<AuditApi>();
         app.MapGrpcService<CommandApi>();
+        app.MapGrpcService<FindingApi>();
         app.MapGrpcHealthChecksService();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet(DiscoveryDocument.Path, (GrpcEndpoint endpoint) =>

@@ -107,11 +107,31 @@ public abstract class CommandQueueApiTests(ITestOutputHelper output) : ControlPl
         var running = await cp.Commands().GetCommandAsync(new GetCommandRequest { Id = queued.Id });
         Assert.Equal((CommandStatus.Running, 50, "scanning", agent.AgentId), (running.Status, running.ProgressPercent, running.ProgressMessage, running.AgentId));
 
-        var done = await gateway.CompleteCommandAsync(new CompleteCommandRequest
+        var completion = new CompleteCommandRequest
         {
             CommandId = assigned.Id, FencingToken = 1, Outcome = CommandOutcome.Succeeded, ExitCode = 1, FindingCount = 3,
             Summary = "3 findings", LogTail = new string('x', 40_000),
-        });
+        };
+
+        // The completion announces 3 findings: it is refused until all 3 are committed.
+        var early = await Assert.ThrowsAsync<RpcException>(() => gateway.CompleteCommandAsync(completion).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, early.StatusCode);
+        using (var stream = gateway.StreamFindings())
+        {
+            var batch = new FindingBatch { BatchId = "b1", CommandId = assigned.Id, FencingToken = 1 };
+            batch.Findings.Add(Enumerable.Range(1, 3).Select(i => new Contracts.Agent.V1.Finding
+            {
+                Fingerprint = new string((char)('a' + i), 64), Scanner = "shellcheck", RuleId = $"SC{2000 + i}", Title = "t",
+                Severity = Severity.Medium, AssetKind = "path", AssetValue = "host-1:/srv/app/run.sh", Host = "host-1",
+                File = "/srv/app/run.sh", Line = i,
+            }));
+            await stream.RequestStream.WriteAsync(batch);
+            Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+            Assert.Equal(("b1", true, 3), (stream.ResponseStream.Current.BatchId, stream.ResponseStream.Current.Accepted, stream.ResponseStream.Current.NewCount));
+            await stream.RequestStream.CompleteAsync();
+        }
+
+        var done = await gateway.CompleteCommandAsync(completion);
         Assert.Equal("succeeded", done.Status);
         var finished = await cp.Commands().GetCommandAsync(new GetCommandRequest { Id = queued.Id });
         Assert.Equal((CommandStatus.Succeeded, 3L, 1), (finished.Status, finished.FindingCount, finished.ExitCode));

@@ -1,0 +1,223 @@
+using LiteDB;
+using SecPlatform.Contracts.Secrets;
+using SecPlatform.ControlPlane.Core.Domain;
+using SecPlatform.ControlPlane.Core.Storage;
+using SecPlatform.ControlPlane.Storage.LiteDb.Documents;
+
+namespace SecPlatform.ControlPlane.Storage.LiteDb;
+
+/// <summary>
+/// Findings. An ingest is one write-locked transaction that reads what it needs in two index queries (the batch's
+/// observations of this attempt by primary key, then the tenant's findings by their natural key) and writes in
+/// bulk, so its cost grows with the batch, not with the stored findings. Lists walk one index range in list order
+/// and stop at the page's end.
+/// </summary>
+public sealed partial class LiteDbControlPlaneStore : IFindingStore
+{
+    private const string TenantFingerprintField = "tenant_fingerprint";
+    private const string TenantSortField = "tenant_sort";
+    private const string AttemptSortField = "attempt_sort";
+
+    public Task<FindingIngestResult> IngestFindingsAsync(FindingIngest ingest, CancellationToken cancellationToken) =>
+        WriteAsync(() =>
+        {
+            // The same check as every fenced command update: nothing is written for a claim that is not current.
+            var reference = ingest.Command;
+            var command = _commands.FindById(reference.CommandId);
+            if (command is null || command.AgentId != reference.AgentId)
+            {
+                return new FindingIngestResult(CommandUpdateOutcome.NotFound, 0, 0);
+            }
+
+            if (command.FencingToken != reference.FencingToken || !command.Status.IsActive())
+            {
+                return new FindingIngestResult(CommandUpdateOutcome.Stale, 0, 0);
+            }
+
+            // A fingerprint repeated in the batch counts once, and its first report is the one kept, as for a resend.
+            var batch = new List<ObservedFinding>(ingest.Findings.Count);
+            var inBatch = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var finding in ingest.Findings)
+            {
+                if (inBatch.Add(finding.Fingerprint))
+                {
+                    batch.Add(finding);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                return new FindingIngestResult(CommandUpdateOutcome.Applied, 0, 0);
+            }
+
+            var attempt = command.Attempt;
+            var delivered = DeliveredBefore(command.Id, attempt, batch);
+            var fresh = batch.Where(f => !delivered.Contains(f.Fingerprint)).ToList();
+            if (fresh.Count == 0)
+            {
+                return new FindingIngestResult(CommandUpdateOutcome.Applied, 0, batch.Count);
+            }
+
+            var known = _findings
+                .Find(In("$." + TenantFingerprintField, fresh.Select(f => FindingDocument.KeyOf(command.TenantId, f.Fingerprint))))
+                .ToDictionary(f => f.Observed.Fingerprint, StringComparer.Ordinal);
+            var inserts = new List<FindingDocument>();
+            var updates = new List<FindingDocument>();
+            var observations = new List<ObservationDocument>(fresh.Count);
+            foreach (var observed in fresh)
+            {
+                if (known.TryGetValue(observed.Fingerprint, out var finding))
+                {
+                    finding.SeenAgain(observed, command.Id, ingest.Now);
+                    updates.Add(finding);
+                }
+                else
+                {
+                    finding = FindingDocument.New(SecretToken.NewId(), command.TenantId, observed, command.Id, ingest.Now);
+                    inserts.Add(finding);
+                }
+
+                observations.Add(ObservationDocument.From(command.Id, attempt, finding, ingest.Now));
+            }
+
+            InsertBulk(_findings, inserts, "finding");
+            _findings.Update(updates);
+            InsertBulk(_observations, observations, "finding observation");
+            return new FindingIngestResult(CommandUpdateOutcome.Applied, fresh.Count, batch.Count - fresh.Count);
+        }, cancellationToken);
+
+    public Task<long> CountObservedAsync(string commandId, int attempt, CancellationToken cancellationToken) =>
+        Read(() =>
+        {
+            // Counted from the index keys alone: no observation is loaded.
+            var prefix = ObservationDocument.AttemptPrefix(commandId, attempt);
+            return (long)_observations.Query()
+                .Where(Between("$." + AttemptSortField, prefix))
+                .Select("$." + AttemptSortField)
+                .ToDocuments()
+                .Count();
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<Finding>> ListFindingsAsync(FindingQuery query, PageRequest page, CancellationToken cancellationToken) =>
+        Read<IReadOnlyList<Finding>>(() =>
+        {
+            if (query.CommandId is not null)
+            {
+                return AttemptFindingsPage(query.CommandId, query.Attempt, query.TenantId, page);
+            }
+
+            if (query.TenantId is not null)
+            {
+                return KeyRangePage(_findings, TenantSortField, FindingDocument.TenantPrefix(query.TenantId), page)
+                    .Select(f => f.ToDomain())
+                    .ToList();
+            }
+
+            return Page(_findings, page, f => f.ToDomain());
+        }, cancellationToken);
+
+    public Task<Finding?> GetFindingAsync(string id, CancellationToken cancellationToken) =>
+        Read(() => _findings.FindById(id)?.ToDomain(), cancellationToken);
+
+    private void EnsureFindingIndexes()
+    {
+        _findings.EnsureIndex(TenantFingerprintField, "$." + TenantFingerprintField, unique: true);
+        _findings.EnsureIndex(TenantSortField, "$." + TenantSortField);
+        _findings.EnsureIndex(SortKey.Field, SortField);
+        // The primary key (command, attempt, fingerprint) finds a batch's resends; this one serves counts and lists.
+        _observations.EnsureIndex(AttemptSortField, "$." + AttemptSortField);
+    }
+
+    /// <summary>The fingerprints of the batch that this attempt delivered before: one primary-key lookup, keys only.</summary>
+    private HashSet<string> DeliveredBefore(string commandId, int attempt, List<ObservedFinding> batch)
+    {
+        var prefixLength = ObservationDocument.AttemptPrefix(commandId, attempt).Length;
+        return _observations.Query()
+            .Where(In("$._id", batch.Select(f => ObservationDocument.IdOf(commandId, attempt, f.Fingerprint))))
+            .Select("$._id")
+            .ToDocuments()
+            .Select(row => row.Values.First().AsString[prefixLength..])
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// One page of the findings the attempt observed: a page of its observations in the findings' list order (they
+    /// carry the finding's sort key), then those findings by id.
+    /// </summary>
+    private IReadOnlyList<Finding> AttemptFindingsPage(string commandId, int attempt, string? tenantId, PageRequest page)
+    {
+        var observations = KeyRangePage(_observations, AttemptSortField, ObservationDocument.AttemptPrefix(commandId, attempt), page,
+            TenantFilter(tenantId));
+        if (observations.Count == 0)
+        {
+            return [];
+        }
+
+        var findings = _findings
+            .Find(In("$._id", observations.Select(o => o.FindingId)))
+            .ToDictionary(f => f.Id, StringComparer.Ordinal);
+        return observations
+            .Select(o => findings.GetValueOrDefault(o.FindingId))
+            .OfType<FindingDocument>()
+            .Select(f => f.ToDomain())
+            .ToList();
+    }
+
+    /// <summary>
+    /// One keyset page of the documents whose <paramref name="field"/> starts with <paramref name="prefix"/> and then
+    /// holds a sort key, in that order. The range, from the cursor to the end of the prefix, is one predicate, so
+    /// LiteDB walks that index from the cursor and stops after the page: a deep page costs no more than the first.
+    /// </summary>
+    private static List<T> KeyRangePage<T>(ILiteCollection<T> collection, string field, string prefix, PageRequest page,
+        BsonExpression? filter = null)
+    {
+        var limit = Math.Min(page.Limit, PageRequest.MaxLimit);
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        var path = "$." + field;
+        var from = page.After is { } after ? prefix + SortKey.Of(after.CreatedAt, after.Id) : prefix;
+        var query = collection.Query().Where(Range(path, from, CompositeKey.UpperBound(prefix)));
+        if (page.After is not null)
+        {
+            // The range includes the cursor's own key. Listed after the range and of equal cost, this stays a
+            // filter, and only the cursor's document fails it.
+            query = query.Where(BsonExpression.Create(path + " > @0", new BsonValue(from)));
+        }
+
+        if (filter is not null)
+        {
+            query = query.Where(filter);
+        }
+
+        return query.OrderBy(path).Limit(limit).ToList();
+    }
+
+    /// <summary>The keys that start with <paramref name="prefix"/>.</summary>
+    private static BsonExpression Between(string path, string prefix) => Range(path, prefix, CompositeKey.UpperBound(prefix));
+
+    private static BsonExpression Range(string path, string from, string to) =>
+        BsonExpression.Create(path + " BETWEEN @0 AND @1", new BsonValue(from), new BsonValue(to));
+
+    private static BsonExpression In(string path, IEnumerable<string> values) =>
+        BsonExpression.Create(path + " IN @0", new BsonArray(values.Select(v => new BsonValue(v))));
+
+    private static void InsertBulk<T>(ILiteCollection<T> collection, List<T> documents, string what)
+    {
+        if (documents.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            collection.Insert(documents);
+        }
+        catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            throw new StoreConflictException($"A {what} conflicts with an existing one.", e);
+        }
+    }
+}
