@@ -12,6 +12,7 @@ public sealed class AgentCommandLine(AgentRuntime runtime)
         new RunCommand(runtime).Create(),
         new StatusCommand(runtime).Create(),
         new DeregisterCommand(runtime).Create(),
+        new PolicyCommand(runtime).Create(),
         VersionCommand.Create(),
     };
 

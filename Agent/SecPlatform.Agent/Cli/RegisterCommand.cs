@@ -10,8 +10,11 @@ namespace SecPlatform.Agent.Cli;
 
 /// <summary>
 /// <c>secplat-agent register --server URL (--token T | --token-file F | $SECPLAT_TOKEN) [--name N]
-/// [--label k=v]... [--state-dir DIR] [--force]</c>: trades a bootstrap token for an agent identity,
-/// stores it locally and prints the agent id (never the key).
+/// [--label k=v]... [--state-dir DIR] [--force] [--allow-path DIR]... [--allow-cidr CIDR[:PORTS]]... [--allow-scanner ID]...</c>:
+/// trades a bootstrap token for an agent identity, stores it locally and prints the agent id (never the key). The
+/// <c>--allow-*</c> options set the local policy (see <see cref="PolicyCommand"/>) once registration succeeded; without
+/// any, the stored policy is kept (by default: nothing may be scanned). With <c>--allow-scanner</c>, only those
+/// scanners are offered as capabilities.
 /// </summary>
 public sealed class RegisterCommand(AgentRuntime runtime)
 {
@@ -24,6 +27,7 @@ public sealed class RegisterCommand(AgentRuntime runtime)
     private readonly Option<string[]> _labels = new("--label") { Description = "Label key=value to request (repeatable)" };
     private readonly Option<string?> _stateDirectory = CommonOptions.StateDirectory();
     private readonly Option<bool> _force = new("--force") { Description = "Replace an existing agent identity" };
+    private readonly PolicyOptions _policy = new();
 
     public Command Create()
     {
@@ -31,6 +35,11 @@ public sealed class RegisterCommand(AgentRuntime runtime)
         {
             _server, _token, _tokenFile, _name, _labels, _stateDirectory, _force,
         };
+        foreach (var option in _policy.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(CliAction.Of(ExecuteAsync));
         return command;
     }
@@ -40,6 +49,7 @@ public sealed class RegisterCommand(AgentRuntime runtime)
         var server = ServerUrl.Parse(parseResult.GetRequiredValue(_server));
         var labels = LabelParser.Parse(parseResult.GetValue(_labels) ?? []);
         var stateDirectory = CommonOptions.ResolveStateDirectory(parseResult, _stateDirectory, runtime);
+        var policy = _policy.AnyGiven(parseResult) ? _policy.Parse(parseResult) : null;
 
         using var store = AgentStateStore.Open(stateDirectory, runtime.Platform);
         // Checked before anything else, so an existing identity is never lost to a typo or a rerun installer.
@@ -55,6 +65,10 @@ public sealed class RegisterCommand(AgentRuntime runtime)
 
         var detector = new ScannerDetector(SupportedScanners.Probes, new ExecutableLocator(runtime.Platform, runtime.GetEnvironmentVariable), runtime.TimeProvider);
         var capabilities = await detector.DetectAsync(cancellationToken);
+        if (policy is not null)
+        {
+            capabilities = [.. capabilities.Where(capability => policy.AllowsScanner(capability.Scanner))];
+        }
 
         var request = new RegisterRequest
         {
@@ -99,6 +113,10 @@ public sealed class RegisterCommand(AgentRuntime runtime)
             LeaseDurationSeconds: response.Lease?.LeaseDurationSeconds ?? 0,
             RenewIntervalSeconds: response.Lease?.RenewIntervalSeconds ?? 0,
             RegisteredAt: runtime.TimeProvider.GetUtcNow()));
+        if (policy is not null)
+        {
+            store.SavePolicy(policy);
+        }
 
         await parseResult.InvocationConfiguration.Output.WriteLineAsync(response.AgentId);
         return AgentExitCode.Ok;

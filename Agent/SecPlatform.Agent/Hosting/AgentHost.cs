@@ -6,6 +6,7 @@ using Serilog.Events;
 using SecPlatform.Agent.Gateway;
 using SecPlatform.Agent.Lease;
 using SecPlatform.Agent.Platform;
+using SecPlatform.Agent.Policy;
 using SecPlatform.Agent.Scanners;
 using SecPlatform.Agent.State;
 
@@ -69,6 +70,15 @@ public static class AgentHost
             provider.GetRequiredService<ExecutableLocator>(),
             runtime.TimeProvider,
             provider.GetRequiredService<ILogger<ScannerDetector>>()));
+        // The scanning engine the command loop runs commands with; the policy is read from the state at every scan.
+        services.AddSingleton<IAgentPolicySource>(new StoredAgentPolicySource(store));
+        services.AddSingleton(provider => ScanEngine.Create(
+            runtime.Platform,
+            runtime.GetEnvironmentVariable,
+            provider.GetRequiredService<IAgentPolicySource>(),
+            identity.Hostname,
+            runtime.TimeProvider,
+            provider.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService<LeaseRenewalService>();
         return services;
     }

@@ -27,4 +27,14 @@ public interface IAgentPlatform
 
     /// <summary>True when <paramref name="path"/> is a file this OS would run.</summary>
     bool IsExecutable(string path);
+
+    /// <summary>The absolute path of <paramref name="path"/> with every symbolic link (and junction) resolved, in every
+    /// component; null when it does not exist or cannot be resolved.</summary>
+    string? RealPath(string path);
+
+    /// <summary>How paths compare on this OS's usual file systems (ordinal on Linux, ignoring case on Windows and macOS).</summary>
+    StringComparison PathComparison { get; }
+
+    /// <summary>The file that reads as empty: <c>/dev/null</c> or <c>NUL</c>.</summary>
+    string NullDevice { get; }
 }

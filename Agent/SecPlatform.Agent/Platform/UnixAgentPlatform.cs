@@ -49,6 +49,33 @@ public sealed partial class UnixAgentPlatform(string operatingSystemName, string
     public bool IsExecutable(string path) =>
         File.Exists(path) && (File.GetUnixFileMode(path) & AnyExecute) != 0;
 
+    // macOS volumes ignore case by default; Linux file systems do not.
+    public StringComparison PathComparison => OperatingSystemName == "macos" ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    public string NullDevice => "/dev/null";
+
+    public unsafe string? RealPath(string path)
+    {
+        var resolved = ResolveRealPath(path, IntPtr.Zero);
+        if (resolved == IntPtr.Zero)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Marshal.PtrToStringUTF8(resolved);
+        }
+        finally
+        {
+            // realpath(3) allocated the buffer with malloc.
+            NativeMemory.Free((void*)resolved);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr ResolveRealPath(string path, IntPtr resolved);
+
     [LibraryImport("libc", EntryPoint = "umask")]
     private static partial uint SetUmask(uint mask);
 }

@@ -55,6 +55,12 @@ public sealed class WindowsAgentPlatform : IAgentPlatform
     public bool IsExecutable(string path) =>
         File.Exists(path) && ExecutableExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
+    public StringComparison PathComparison => StringComparison.OrdinalIgnoreCase;
+
+    public string NullDevice => "NUL";
+
+    public string? RealPath(string path) => LinkResolver.RealPath(path);
+
     private static IEnumerable<SecurityIdentifier> OwnerSids()
     {
         yield return new SecurityIdentifier(WellKnownSidType.LocalSystemSid, null);

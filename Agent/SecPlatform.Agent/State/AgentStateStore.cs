@@ -1,5 +1,6 @@
 using LiteDB;
 using SecPlatform.Agent.Platform;
+using SecPlatform.Agent.Policy;
 using SecPlatform.Agent.Scanners;
 using SecPlatform.Contracts.Secrets;
 
@@ -15,6 +16,9 @@ namespace SecPlatform.Agent.State;
 /// leaseDurationSeconds, renewIntervalSeconds, registeredAt.</item>
 /// <item><c>lease</c>: one document <c>_id = "current"</c>: holderIdentity, lastRenewSentAt, lastRenewAt,
 /// serverRenewTime, leaseDurationSeconds, renewIntervalSeconds, transitions, drain, cordoned.</item>
+/// <item><c>policy</c>: one document <c>_id = "current"</c>: allowedPaths [string], allowedNetworks [string, as
+/// <see cref="NetworkRule"/> prints them], allowedScanners ([string], or null for every installed scanner). Kept
+/// when the identity changes: it is the installer's decision, not the registration's.</item>
 /// </list>
 /// The file is opened in LiteDB's shared mode so <c>status</c> can read while <c>run</c> writes.
 /// LiteDB types stay inside this class.
@@ -28,6 +32,8 @@ public sealed class AgentStateStore : IDisposable
     private const string IdentityId = "agent";
     private const string LeaseCollection = "lease";
     private const string LeaseId = "current";
+    private const string PolicyCollection = "policy";
+    private const string PolicyId = "current";
 
     private readonly LiteDatabase _database;
 
@@ -136,6 +142,16 @@ public sealed class AgentStateStore : IDisposable
     });
 
     public void SaveLease(LeaseState lease) => Guard(() => _database.GetCollection(LeaseCollection).Upsert(ToDocument(lease)));
+
+    /// <summary>The local policy; <see cref="AgentPolicy.Nothing"/> when none was ever set.</summary>
+    public AgentPolicy GetPolicy() => Guard(() =>
+    {
+        var document = _database.GetCollection(PolicyCollection).FindById(PolicyId);
+        return document is null ? AgentPolicy.Nothing : ToPolicy(document);
+    });
+
+    /// <summary>Replaces the local policy.</summary>
+    public void SavePolicy(AgentPolicy policy) => Guard(() => _database.GetCollection(PolicyCollection).Upsert(ToDocument(policy)));
 
     public void Dispose() => _database.Dispose();
 
@@ -258,6 +274,29 @@ public sealed class AgentStateStore : IDisposable
         Transitions: document["transitions"].AsInt64,
         Drain: document["drain"].AsBoolean,
         Cordoned: document["cordoned"].AsBoolean);
+
+    private static BsonDocument ToDocument(AgentPolicy policy) => new()
+    {
+        ["_id"] = PolicyId,
+        ["allowedPaths"] = new BsonArray(policy.PathRoots.Select(path => new BsonValue(path))),
+        ["allowedNetworks"] = new BsonArray(policy.Networks.Select(rule => new BsonValue(rule.ToString()))),
+        ["allowedScanners"] = policy.Scanners is null ? BsonValue.Null : new BsonArray(policy.Scanners.Select(id => new BsonValue(id))),
+    };
+
+    private static AgentPolicy ToPolicy(BsonDocument document)
+    {
+        try
+        {
+            return new AgentPolicy(
+                [.. document["allowedPaths"].AsArray.Select(value => value.AsString)],
+                [.. document["allowedNetworks"].AsArray.Select(value => NetworkRule.Parse(value.AsString))],
+                document["allowedScanners"].IsNull ? null : [.. document["allowedScanners"].AsArray.Select(value => value.AsString)]);
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException or NullReferenceException)
+        {
+            throw new AgentStateException($"the stored local policy is malformed ({e.Message}); set it again with 'secplat-agent policy set'", e);
+        }
+    }
 
     private static BsonArray ToArray(IReadOnlyList<ScannerCapability> capabilities) =>
         new(capabilities.Select(capability => (BsonValue)new BsonDocument { ["scanner"] = capability.Scanner, ["version"] = capability.Version }));

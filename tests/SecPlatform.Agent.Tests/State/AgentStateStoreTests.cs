@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using SecPlatform.Agent.Platform;
+using SecPlatform.Agent.Policy;
 using SecPlatform.Agent.Scanners;
 using SecPlatform.Agent.State;
 using SecPlatform.Agent.Tests.Support;
@@ -160,6 +161,52 @@ public sealed class AgentStateStoreTests : IDisposable
         writer.SaveLease(Samples.Lease());
 
         Assert.Equal(Samples.Lease(), reader.GetLease());
+    }
+
+    [Fact]
+    public void GetPolicy_NeverSet_AllowsNothing()
+    {
+        using var store = AgentStateStore.Open(_temp.Path, AgentPlatforms.Current);
+
+        Assert.Same(AgentPolicy.Nothing, store.GetPolicy());
+    }
+
+    [Fact]
+    public void SavePolicy_ThenGetPolicy_RoundTrips()
+    {
+        var policy = AgentPolicy.Create(["/srv/app", "/opt/code"], ["127.0.0.0/8", "10.0.0.5/32:22,8000-8100", "::1/128"], ["nmap", "bandit"], ["nmap", "bandit"]);
+        using (var store = AgentStateStore.Open(_temp.Path, AgentPlatforms.Current))
+        {
+            store.SavePolicy(policy);
+        }
+
+        using var reopened = AgentStateStore.OpenExisting(_temp.Path, AgentPlatforms.Current)!;
+        var loaded = reopened.GetPolicy();
+
+        Assert.Equal(policy.PathRoots, loaded.PathRoots);
+        Assert.Equal(policy.Networks.Select(n => n.ToString()), loaded.Networks.Select(n => n.ToString()));
+        Assert.Equal(policy.Scanners, loaded.Scanners);
+    }
+
+    [Fact]
+    public void SavePolicy_AllInstalledScanners_KeepsNull()
+    {
+        using var store = AgentStateStore.Open(_temp.Path, AgentPlatforms.Current);
+        store.SavePolicy(AgentPolicy.Create(["/srv"], [], null, []));
+
+        Assert.Null(store.GetPolicy().Scanners);
+    }
+
+    [Fact]
+    public void SaveIdentity_NewIdentity_KeepsThePolicy()
+    {
+        using var store = AgentStateStore.Open(_temp.Path, AgentPlatforms.Current);
+        store.SavePolicy(AgentPolicy.Create(["/srv"], [], null, []));
+
+        store.SaveIdentity(Samples.Identity("agent0000002"));
+        store.DeleteIdentity();
+
+        Assert.Equal(["/srv"], store.GetPolicy().PathRoots);
     }
 
     [Fact]
