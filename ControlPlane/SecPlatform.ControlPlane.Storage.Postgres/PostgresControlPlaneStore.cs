@@ -7,6 +7,7 @@ using SecPlatform.ControlPlane.Core.Domain;
 using SecPlatform.ControlPlane.Core.Storage;
 using SecPlatform.ControlPlane.Storage.Postgres.Data;
 using SecPlatform.ControlPlane.Storage.Postgres.Entities;
+using SecPlatform.ControlPlane.Storage.Postgres.Findings;
 using SecPlatform.ControlPlane.Storage.Postgres.Queue;
 using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
 
@@ -18,7 +19,8 @@ namespace SecPlatform.ControlPlane.Storage.Postgres;
 /// Single-row singletons (audit_head, reaper_state) are locked with FOR UPDATE to serialize replicas.
 /// Lists are keyset pages: the row value (time, id) &gt; (after.time, after.id) is one range scan of an index
 /// on (tenant_id, time, id) or (time, id). The command queue part lives in <see cref="PostgresCommandQueue"/>:
-/// it locks command rows only, so it shares no lock order with the rest.
+/// it locks command rows only, so it shares no lock order with the rest. Findings (<see cref="PostgresFindings"/>) lock
+/// the command row of the ingest, then the tenant's finding rows in fingerprint order (ON CONFLICT DO UPDATE).
 /// </summary>
 public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDisposable, IDisposable
 {
@@ -26,6 +28,7 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     private readonly PooledDbContextFactory<ControlPlaneDbContext> _contexts;
     private readonly string _serviceRole;
     private readonly PostgresCommandQueue _queue;
+    private readonly PostgresFindings _findings;
 
     /// <param name="connectionString">The service role's connection string (not the owner's).</param>
     public PostgresControlPlaneStore(string connectionString)
@@ -38,6 +41,7 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
         _dataSource = builder.Build();
         _contexts = new PooledDbContextFactory<ControlPlaneDbContext>(ControlPlaneDbContextOptions.Create(_dataSource));
         _queue = new PostgresCommandQueue(_contexts, _dataSource);
+        _findings = new PostgresFindings(_contexts, _dataSource);
     }
 
     /// <summary>
@@ -549,6 +553,19 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
         _queue.GetStopRequestsAsync(agentId, finishedAfter, cancellationToken);
 
     public Task<IReadOnlyList<QueueDepth>> GetQueueDepthAsync(CancellationToken cancellationToken) => _queue.GetQueueDepthAsync(cancellationToken);
+
+    // Findings (the SQL lives in PostgresFindings)
+
+    public Task<FindingIngestResult> IngestFindingsAsync(FindingIngest ingest, CancellationToken cancellationToken) =>
+        _findings.IngestAsync(ingest, cancellationToken);
+
+    public Task<long> CountObservedAsync(string commandId, int attempt, CancellationToken cancellationToken) =>
+        _findings.CountObservedAsync(commandId, attempt, cancellationToken);
+
+    public Task<IReadOnlyList<Finding>> ListFindingsAsync(FindingQuery query, PageRequest page, CancellationToken cancellationToken) =>
+        _findings.ListAsync(query, page, cancellationToken);
+
+    public Task<Finding?> GetFindingAsync(string id, CancellationToken cancellationToken) => _findings.GetAsync(id, cancellationToken);
 
     /// <summary>The store's connections, shared with the NOTIFY listener.</summary>
     internal NpgsqlDataSource DataSource => _dataSource;

@@ -9,7 +9,8 @@ namespace SecPlatform.ControlPlane.Storage.Postgres;
 
 /// <summary>
 /// Applies the schema migrations as the database owner (the <c>migrate</c> verb; never at service start) and
-/// grants the service role what it needs and no more: it cannot change or remove audit rows.
+/// grants the service role what it needs and no more: it cannot change or remove audit rows. Table grants follow
+/// the EF model, so a new entity's table is granted without a change here.
 /// </summary>
 public sealed class PostgresMigrator(ILogger<PostgresMigrator>? logger = null)
 {
@@ -86,11 +87,19 @@ public sealed class PostgresMigrator(ILogger<PostgresMigrator>? logger = null)
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        string schema;
-        await using (var current = new NpgsqlCommand("SELECT current_schema()", connection, transaction))
+        string schema, database;
+        bool canUseTemp;
+        await using (var current = new NpgsqlCommand(
+            "SELECT current_schema(), current_database(), has_database_privilege($1, current_database(), 'TEMPORARY')", connection, transaction))
         {
-            schema = QuoteIdentifier((string?)await current.ExecuteScalarAsync(cancellationToken)
-                ?? throw new InvalidOperationException("no schema on the search_path of the owner's connection"));
+            current.Parameters.Add(new NpgsqlParameter { Value = serviceRole });
+            await using var reader = await current.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            schema = QuoteIdentifier(reader.IsDBNull(0)
+                ? throw new InvalidOperationException("no schema on the search_path of the owner's connection")
+                : reader.GetString(0));
+            database = reader.GetString(1);
+            canUseTemp = reader.GetBoolean(2);
         }
 
         var role = QuoteIdentifier(serviceRole);
@@ -109,7 +118,44 @@ public sealed class PostgresMigrator(ILogger<PostgresMigrator>? logger = null)
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        if (!canUseTemp)
+        {
+            await GrantTemporaryAsync(connection, transaction, database, serviceRole, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The findings ingest stages each batch in a temporary table (COPY into a table with row-level security is
+    /// refused), so the service needs TEMPORARY on the database. Only the database's owner (or a holder of the
+    /// grant option) can give it, so this runs only when the role lacks it, and says what to do when it cannot.
+    /// </summary>
+    private static async Task GrantTemporaryAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string serviceRole, CancellationToken cancellationToken)
+    {
+        var remedy = $"the service role '{serviceRole}' needs the TEMPORARY privilege on database '{database}' (the findings ingest " +
+            $"stages batches in temporary tables): as the database's owner, run GRANT TEMPORARY ON DATABASE {QuoteIdentifier(database)} " +
+            $"TO {QuoteIdentifier(serviceRole)}, or migrate as the database's owner";
+        await using var grant = new NpgsqlCommand(
+            $"GRANT TEMPORARY ON DATABASE {QuoteIdentifier(database)} TO {QuoteIdentifier(serviceRole)}",
+            connection, transaction);
+        try
+        {
+            await grant.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new InvalidOperationException(remedy, e);
+        }
+
+        // Without the grant option PostgreSQL only warns that nothing was granted.
+        await using var check = new NpgsqlCommand("SELECT has_database_privilege($1, current_database(), 'TEMPORARY')", connection, transaction);
+        check.Parameters.Add(new NpgsqlParameter { Value = serviceRole });
+        if (await check.ExecuteScalarAsync(cancellationToken) is not true)
+        {
+            throw new InvalidOperationException(remedy);
+        }
     }
 
     /// <summary>A double-quoted SQL identifier: embedded quotes are doubled, so any role name is safe.</summary>

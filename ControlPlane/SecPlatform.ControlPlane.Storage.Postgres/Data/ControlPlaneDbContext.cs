@@ -14,6 +14,11 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
     public const string HistoryTable = "__ef_migrations_history";
     public const string ClaimSequence = "command_claim_seq";
     public const string IdempotencyIndex = "ux_commands_tenant_id_idempotency_key";
+    public const string FindingsTable = "findings";
+    public const string ObservationsTable = "finding_observations";
+
+    /// <summary>The words of <see cref="Severity"/> as stored, lowest first.</summary>
+    public const string SeverityWords = "'info', 'low', 'medium', 'high', 'critical'";
 
     public DbSet<TenantEntity> Tenants => Set<TenantEntity>();
     public DbSet<AdminUserEntity> AdminUsers => Set<AdminUserEntity>();
@@ -26,6 +31,8 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
     public DbSet<AuditHeadEntity> AuditHeads => Set<AuditHeadEntity>();
     public DbSet<ReaperStateEntity> ReaperStates => Set<ReaperStateEntity>();
     public DbSet<CommandEntity> Commands => Set<CommandEntity>();
+    public DbSet<FindingEntity> Findings => Set<FindingEntity>();
+    public DbSet<FindingObservationEntity> FindingObservations => Set<FindingObservationEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -137,6 +144,32 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
             e.HasIndex(x => x.AgentId, "stop_requested").HasFilter("stop_requested").HasDatabaseName("ix_commands_stop_requested_agent_id");
             e.HasIndex(x => new { x.TenantId, x.CreatedAt, x.Id });
             e.HasIndex(x => new { x.CreatedAt, x.Id });
+        });
+
+        modelBuilder.Entity<FindingEntity>(e =>
+        {
+            e.ToTable(FindingsTable, t => t.HasCheckConstraint("ck_findings_severity", $"severity IN ({SeverityWords})"));
+            e.HasKey(x => x.Id);
+            // A hash in hex: byte order compares it fastest and the same on every database locale.
+            e.Property(x => x.Fingerprint).UseCollation("C");
+            e.Property(x => x.Status).HasDefaultValue("open");
+            e.HasOne<TenantEntity>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Restrict);
+            // The ingest's upsert target (ON CONFLICT (tenant_id, fingerprint)).
+            e.HasIndex(x => new { x.TenantId, x.Fingerprint }).IsUnique();
+            e.HasIndex(x => new { x.TenantId, x.FirstSeen, x.Id });
+            e.HasIndex(x => new { x.FirstSeen, x.Id });
+        });
+
+        modelBuilder.Entity<FindingObservationEntity>(e =>
+        {
+            e.ToTable(ObservationsTable);
+            // Idempotency per (command attempt, fingerprint); also the attempt's count and list, in one range.
+            e.HasKey(x => new { x.CommandId, x.Attempt, x.Fingerprint });
+            e.Property(x => x.Fingerprint).UseCollation("C");
+            e.HasOne<CommandEntity>().WithMany().HasForeignKey(x => x.CommandId).OnDelete(DeleteBehavior.Restrict);
+            // finding_id is no foreign key: the ingest takes it from the upsert's RETURNING in the same statement, and a
+            // key would need an index on it (one more index write per observation) that no query uses.
+            e.HasIndex(x => new { x.TenantId, x.CommandId, x.Attempt });
         });
 
         UseByteOrderForIds(modelBuilder);

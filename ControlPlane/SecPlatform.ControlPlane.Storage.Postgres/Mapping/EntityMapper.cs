@@ -300,6 +300,58 @@ internal static class EntityMapper
         ProgressMessage = e.ProgressMessage,
     };
 
+    public static Finding ToDomain(FindingEntity e) => new()
+    {
+        Id = e.Id,
+        TenantId = e.TenantId,
+        Observed = new ObservedFinding
+        {
+            Fingerprint = e.Fingerprint,
+            Scanner = e.Scanner,
+            RuleId = e.RuleId,
+            Title = e.Title,
+            Severity = ParseSeverity(e.Severity),
+            AssetKind = e.AssetKind,
+            AssetValue = e.AssetValue,
+            Host = e.Host,
+            File = e.File,
+            Line = e.Line,
+            Column = e.Column,
+            Port = e.Port,
+            Protocol = e.Protocol,
+            Message = e.Message,
+            Cves = [.. e.Cves],
+            Cwes = [.. e.Cwes],
+            Evidence = e.Evidence,
+        },
+        FirstSeen = e.FirstSeen,
+        LastSeen = e.LastSeen,
+        Occurrences = e.Occurrences,
+        LastCommandId = e.LastCommandId,
+        Status = e.Status,
+    };
+
+    /// <summary>The word stored for a severity (the findings' check constraint admits these only).</summary>
+    public static string SeverityWord(Severity severity) => severity switch
+    {
+        Severity.Info => "info",
+        Severity.Low => "low",
+        Severity.Medium => "medium",
+        Severity.High => "high",
+        Severity.Critical => "critical",
+        _ => throw new ArgumentOutOfRangeException(nameof(severity), severity, "unknown severity"),
+    };
+
+    public static Severity ParseSeverity(string word) => word switch
+    {
+        "info" => Severity.Info,
+        "low" => Severity.Low,
+        "medium" => Severity.Medium,
+        "high" => Severity.High,
+        "critical" => Severity.Critical,
+        _ => throw new InvalidOperationException($"unknown severity '{word}' in findings"),
+    };
+
     public static CommandStatus ParseStatus(string word) =>
         Enum.TryParse<CommandStatus>(word, ignoreCase: true, out var status) && status.Word() == word
             ? status

@@ -635,6 +635,188 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.FindingEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("AssetKind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("asset_kind");
+
+                    b.Property<string>("AssetValue")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("asset_value");
+
+                    b.Property<int>("Column")
+                        .HasColumnType("integer")
+                        .HasColumnName("column");
+
+                    b.PrimitiveCollection<List<string>>("Cves")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("cves");
+
+                    b.PrimitiveCollection<List<string>>("Cwes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("cwes");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("evidence");
+
+                    b.Property<string>("File")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fingerprint")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("FirstSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("host");
+
+                    b.Property<string>("LastCommandId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("last_command_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("integer")
+                        .HasColumnName("line");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<long>("Occurrences")
+                        .HasColumnType("bigint")
+                        .HasColumnName("occurrences");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer")
+                        .HasColumnName("port");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("protocol");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("rule_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Scanner")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("scanner");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("severity");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("open")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_findings");
+
+                    b.HasIndex("FirstSeen", "Id")
+                        .HasDatabaseName("ix_findings_first_seen_id");
+
+                    b.HasIndex("TenantId", "Fingerprint")
+                        .IsUnique()
+                        .HasDatabaseName("ix_findings_tenant_id_fingerprint");
+
+                    b.HasIndex("TenantId", "FirstSeen", "Id")
+                        .HasDatabaseName("ix_findings_tenant_id_first_seen_id");
+
+                    b.ToTable("findings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_findings_severity", "severity IN ('info', 'low', 'medium', 'high', 'critical')");
+                        });
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.FindingObservationEntity", b =>
+                {
+                    b.Property<string>("CommandId")
+                        .HasColumnType("text")
+                        .HasColumnName("command_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<string>("Fingerprint")
+                        .HasColumnType("text")
+                        .HasColumnName("fingerprint")
+                        .UseCollation("C");
+
+                    b.Property<string>("FindingId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("finding_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("ObservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("observed_at");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.HasKey("CommandId", "Attempt", "Fingerprint")
+                        .HasName("pk_finding_observations");
+
+                    b.HasIndex("TenantId", "CommandId", "Attempt")
+                        .HasDatabaseName("ix_finding_observations_tenant_id_command_id_attempt");
+
+                    b.ToTable("finding_observations", (string)null);
+                });
+
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.ReaperStateEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -808,6 +990,26 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_commands_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.FindingEntity", b =>
+                {
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.TenantEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_findings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.FindingObservationEntity", b =>
+                {
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.CommandEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommandId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_finding_observations_commands_command_id");
                 });
 
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AgentEntity", b =>

@@ -27,11 +27,19 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
         AND q.selector_labels <@ @labels AND q.required_capabilities <@ @capabilities
         """;
 
-    // Tenants with claimable work, least recently served first (never served before all others).
+    // Tenants with claimable work, least recently served first (never served before all others). Each tenant's
+    // probe is the claim's own walk of its queue in claim order, stopping at the first eligible command: with
+    // EXISTS the planner may instead read every queued row of every tenant and group them by tenant (a scan of the
+    // whole backlog on every poll), or seq-scan the table's history; LIMIT under ORDER BY keeps it on the index.
     private const string TenantsInTurnOrder = $"""
         SELECT t.id AS "Value" FROM tenants AS t
+        CROSS JOIN LATERAL (
+            SELECT 1 FROM commands AS q
+            WHERE q.tenant_id = t.id AND {Eligible}
+            ORDER BY q.sort_key, q.id
+            LIMIT 1
+        ) AS has_work
         WHERE (@tenant IS NULL OR t.id = @tenant)
-          AND EXISTS (SELECT 1 FROM commands AS q WHERE q.tenant_id = t.id AND {Eligible})
         ORDER BY (SELECT max(s.claim_seq) FROM commands AS s WHERE s.tenant_id = t.id) NULLS FIRST, t.id
         """;
 

@@ -1,0 +1,14 @@
+using SecPlatform.ControlPlane.Core.Storage;
+using SecPlatform.Testing;
+
+namespace SecPlatform.ControlPlane.Tests.Storage;
+
+/// <summary>The findings conformance suite on a real PostgreSQL, one migrated database per test, as the service role.</summary>
+public sealed class PostgresFindingConformanceTests(PostgresServer server) : FindingConformanceTests, IClassFixture<PostgresServer>, IDisposable
+{
+    private readonly PostgresStoreFactory _stores = new(server);
+
+    protected override async Task<IControlPlaneStore> CreateStoreAsync() => await _stores.CreateAsync();
+
+    public void Dispose() => _stores.Dispose();
+}
