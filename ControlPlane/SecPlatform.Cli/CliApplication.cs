@@ -33,6 +33,7 @@ public sealed class CliApplication
             ScansCommand.Create(runner),
             CommandsCommand.Create(runner),
             FindingsCommand.Create(runner),
+            AssetsCommand.Create(runner),
             AdminsCommand.Create(runner),
             AuditCommand.Create(runner),
             VersionCommand.Create(runner),

@@ -28,10 +28,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AgentSessionService>();
         services.AddSingleton<ICommandQueueStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
         services.AddSingleton<IFindingStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
+        services.AddSingleton<IAssetStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
         services.AddSingleton<CommandSignal>();
         services.AddSingleton<CommandQueueService>();
         services.AddSingleton<AgentCommandService>();
         services.AddSingleton<FindingService>();
+        services.AddSingleton<AssetService>();
         services.AddSingleton<LeaseReaper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseReaper>());
         return services;

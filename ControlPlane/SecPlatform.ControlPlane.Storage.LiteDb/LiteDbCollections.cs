@@ -16,4 +16,7 @@ internal static class LiteDbCollections
     public const string TenantQueueState = "tenant_queue_state";
     public const string Findings = "findings";
     public const string Observations = "observations";
+    public const string FindingStatusHistory = "finding_status_history";
+    public const string Assets = "assets";
+    public const string AssetKinds = "asset_kinds";
 }

@@ -17,6 +17,8 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
     private const string TenantFingerprintField = "tenant_fingerprint";
     private const string TenantSortField = "tenant_sort";
     private const string AttemptSortField = "attempt_sort";
+    private const string ScanScopeField = "scan_scope";
+    private const string FindingIdField = "finding_id";
 
     public Task<FindingIngestResult> IngestFindingsAsync(FindingIngest ingest, CancellationToken cancellationToken) =>
         WriteAsync(() =>
@@ -64,11 +66,16 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
             var inserts = new List<FindingDocument>();
             var updates = new List<FindingDocument>();
             var observations = new List<ObservationDocument>(fresh.Count);
+            var changes = new List<FindingStatusChangeDocument>();
             foreach (var observed in fresh)
             {
                 if (known.TryGetValue(observed.Fingerprint, out var finding))
                 {
-                    finding.SeenAgain(observed, command.Id, ingest.Now);
+                    if (finding.SeenAgain(observed, command.Id, ingest.Now) is { } from)
+                    {
+                        changes.Add(FindingStatusChangeDocument.Of(finding, from, "seen again", FindingStatus.SystemActor, command.Id, ingest.Now));
+                    }
+
                     updates.Add(finding);
                 }
                 else
@@ -80,9 +87,11 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
                 observations.Add(ObservationDocument.From(command.Id, attempt, finding, ingest.Now));
             }
 
+            LinkAssets(command.TenantId, inserts.Concat(updates).ToList(), ingest.Now);
             InsertBulk(_findings, inserts, "finding");
             _findings.Update(updates);
             InsertBulk(_observations, observations, "finding observation");
+            InsertBulk(_statusHistory, changes, "finding status change");
             return new FindingIngestResult(CommandUpdateOutcome.Applied, fresh.Count, batch.Count - fresh.Count);
         }, cancellationToken);
 
@@ -103,24 +112,90 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
         {
             if (query.CommandId is not null)
             {
-                return AttemptFindingsPage(query.CommandId, query.Attempt, query.TenantId, page);
+                return AttemptFindingsPage(query, page);
             }
 
+            var filter = FieldFilter(query);
             if (query.TenantId is not null)
             {
-                return KeyRangePage(_findings, TenantSortField, FindingDocument.TenantPrefix(query.TenantId), page)
+                return KeyRangePage(_findings, TenantSortField, FindingDocument.TenantPrefix(query.TenantId), page, filter)
                     .Select(f => f.ToDomain())
                     .ToList();
             }
 
-            return Page(_findings, page, f => f.ToDomain());
+            return Page(_findings, page, f => f.ToDomain(), filter);
         }, cancellationToken);
 
     public Task<Finding?> GetFindingAsync(string id, CancellationToken cancellationToken) =>
         Read(() => _findings.FindById(id)?.ToDomain(), cancellationToken);
 
+    public Task<int> ResolveUnseenAsync(ResolveScope scope, CancellationToken cancellationToken) =>
+        WriteAsync(() =>
+        {
+            var command = _commands.FindById(scope.CommandId);
+            if (command is null || command.TenantId != scope.TenantId || command.Attempt != scope.Attempt
+                || command.Status != CommandStatus.Succeeded || command.Truncated || command.ClaimedAt is not { } claimedAt)
+            {
+                return 0;
+            }
+
+            // One index range: the scope's findings, whatever their status; the rest is filtered here.
+            var candidates = _findings
+                .Find(Between("$." + ScanScopeField, FindingDocument.ScopeOf(scope.TenantId, scope.Scanner, scope.Host)))
+                .Where(f => FindingStatus.Resolvable.Contains(f.Status) && f.LastSeen < claimedAt && scope.Covers(f.Observed.File))
+                .ToList();
+            if (candidates.Count == 0)
+            {
+                return 0;
+            }
+
+            var observed = DeliveredBefore(command.Id, command.Attempt, candidates.Select(f => f.Observed.Fingerprint));
+            var resolved = candidates.Where(f => !observed.Contains(f.Observed.Fingerprint)).ToList();
+            var changes = new List<FindingStatusChangeDocument>(resolved.Count);
+            foreach (var finding in resolved)
+            {
+                var from = finding.Status;
+                finding.Status = FindingStatus.Resolved;
+                changes.Add(FindingStatusChangeDocument.Of(finding, from, "not reported by a complete scan", FindingStatus.SystemActor,
+                    command.Id, scope.Now));
+            }
+
+            _findings.Update(resolved);
+            InsertBulk(_statusHistory, changes, "finding status change");
+            return resolved.Count;
+        }, cancellationToken);
+
+    public Task<Finding?> SetFindingStatusAsync(FindingStatusUpdate update, CancellationToken cancellationToken) =>
+        WriteAsync(() =>
+        {
+            var finding = _findings.FindById(update.FindingId);
+            if (finding is null || (update.TenantId is not null && finding.TenantId != update.TenantId))
+            {
+                return null;
+            }
+
+            if (finding.Status != update.Status)
+            {
+                var from = finding.Status;
+                finding.Status = update.Status;
+                _findings.Update(finding);
+                _statusHistory.Insert(FindingStatusChangeDocument.Of(finding, from, update.Reason, update.Actor, null, update.Now));
+            }
+
+            return finding.ToDomain();
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<FindingStatusChange>> ListFindingHistoryAsync(string findingId, CancellationToken cancellationToken) =>
+        Read<IReadOnlyList<FindingStatusChange>>(() => _statusHistory
+            .Find(BsonExpression.Create("$." + FindingIdField + " = @0", new BsonValue(findingId)))
+            .OrderBy(c => c.Id)
+            .Select(c => c.ToDomain())
+            .ToList(), cancellationToken);
+
     private void EnsureFindingIndexes()
     {
+        _findings.EnsureIndex(ScanScopeField, "$." + ScanScopeField);
+        _statusHistory.EnsureIndex(FindingIdField, "$." + FindingIdField);
         _findings.EnsureIndex(TenantFingerprintField, "$." + TenantFingerprintField, unique: true);
         _findings.EnsureIndex(TenantSortField, "$." + TenantSortField);
         _findings.EnsureIndex(SortKey.Field, SortField);
@@ -129,11 +204,14 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
     }
 
     /// <summary>The fingerprints of the batch that this attempt delivered before: one primary-key lookup, keys only.</summary>
-    private HashSet<string> DeliveredBefore(string commandId, int attempt, List<ObservedFinding> batch)
+    private HashSet<string> DeliveredBefore(string commandId, int attempt, List<ObservedFinding> batch) =>
+        DeliveredBefore(commandId, attempt, batch.Select(f => f.Fingerprint));
+
+    private HashSet<string> DeliveredBefore(string commandId, int attempt, IEnumerable<string> fingerprints)
     {
         var prefixLength = ObservationDocument.AttemptPrefix(commandId, attempt).Length;
         return _observations.Query()
-            .Where(In("$._id", batch.Select(f => ObservationDocument.IdOf(commandId, attempt, f.Fingerprint))))
+            .Where(In("$._id", fingerprints.Select(f => ObservationDocument.IdOf(commandId, attempt, f))))
             .Select("$._id")
             .ToDocuments()
             .Select(row => row.Values.First().AsString[prefixLength..])
@@ -141,26 +219,84 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
     }
 
     /// <summary>
-    /// One page of the findings the attempt observed: a page of its observations in the findings' list order (they
-    /// carry the finding's sort key), then those findings by id.
+    /// One page of the findings the attempt observed: pages of its observations in the findings' list order (they
+    /// carry the finding's sort key), then those findings by id, keeping those that pass the field filters, until the
+    /// page is full or the attempt's observations end.
     /// </summary>
-    private IReadOnlyList<Finding> AttemptFindingsPage(string commandId, int attempt, string? tenantId, PageRequest page)
+    private IReadOnlyList<Finding> AttemptFindingsPage(FindingQuery query, PageRequest page)
     {
-        var observations = KeyRangePage(_observations, AttemptSortField, ObservationDocument.AttemptPrefix(commandId, attempt), page,
-            TenantFilter(tenantId));
-        if (observations.Count == 0)
+        var limit = Math.Min(page.Limit, PageRequest.MaxLimit);
+        var result = new List<Finding>();
+        var after = page.After;
+        while (result.Count < limit)
         {
-            return [];
+            var observations = KeyRangePage(_observations, AttemptSortField, ObservationDocument.AttemptPrefix(query.CommandId!, query.Attempt),
+                new PageRequest(limit, after), TenantFilter(query.TenantId));
+            if (observations.Count == 0)
+            {
+                break;
+            }
+
+            var findings = _findings
+                .Find(In("$._id", observations.Select(o => o.FindingId)))
+                .ToDictionary(f => f.Id, StringComparer.Ordinal);
+            foreach (var finding in observations.Select(o => findings.GetValueOrDefault(o.FindingId)).OfType<FindingDocument>())
+            {
+                after = new PageCursor(finding.FirstSeen, finding.Id);
+                var domain = finding.ToDomain();
+                if (query.Matches(domain) && result.Count < limit)
+                {
+                    result.Add(domain);
+                }
+            }
+
+            // The end of the attempt's observations, or none of them led to a finding (the cursor would not move).
+            if (observations.Count < limit || findings.Count == 0)
+            {
+                break;
+            }
         }
 
-        var findings = _findings
-            .Find(In("$._id", observations.Select(o => o.FindingId)))
-            .ToDictionary(f => f.Id, StringComparer.Ordinal);
-        return observations
-            .Select(o => findings.GetValueOrDefault(o.FindingId))
-            .OfType<FindingDocument>()
-            .Select(f => f.ToDomain())
-            .ToList();
+        return result;
+    }
+
+    /// <summary>The field filters of a finding list as one expression (null: none).</summary>
+    private static BsonExpression? FieldFilter(FindingQuery query)
+    {
+        var clauses = new List<string>();
+        var args = new List<BsonValue>();
+        void Add(string clause, BsonValue value)
+        {
+            clauses.Add(clause.Replace("@", "@" + args.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            args.Add(value);
+        }
+
+        if (query.Statuses is { Count: > 0 } statuses)
+        {
+            Add("$.status IN @", new BsonArray(statuses.Select(s => new BsonValue(s))));
+        }
+
+        if (query.Severities is { Count: > 0 } severities)
+        {
+            Add("$.observed.severity IN @", new BsonArray(severities.Select(s => new BsonValue(s.ToString()))));
+        }
+
+        if (query.Scanner is not null)
+        {
+            Add("$.observed.scanner = @", new BsonValue(query.Scanner));
+        }
+
+        if (query.RuleId is not null)
+        {
+            Add("$.observed.rule_id = @", new BsonValue(query.RuleId));
+        }
+
+        if (query.Since is { } since)
+        {
+            Add("$.last_seen >= @", new BsonValue(since.UtcTicks));
+        }
+
+        return clauses.Count == 0 ? null : BsonExpression.Create(string.Join(" AND ", clauses), [.. args]);
     }
 
     /// <summary>

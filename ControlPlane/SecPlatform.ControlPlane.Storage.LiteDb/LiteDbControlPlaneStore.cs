@@ -34,6 +34,9 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
     private readonly ILiteCollection<TenantQueueStateDocument> _queueState;
     private readonly ILiteCollection<FindingDocument> _findings;
     private readonly ILiteCollection<ObservationDocument> _observations;
+    private readonly ILiteCollection<FindingStatusChangeDocument> _statusHistory;
+    private readonly ILiteCollection<AssetDocument> _assets;
+    private readonly ILiteCollection<AssetKindDocument> _assetKinds;
     private int _disposed;
 
     /// <param name="filePath">The database file; its directory must exist. A new file is created readable by its owner only.</param>
@@ -70,7 +73,11 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
         _queueState = _db.GetCollection<TenantQueueStateDocument>(LiteDbCollections.TenantQueueState);
         _findings = _db.GetCollection<FindingDocument>(LiteDbCollections.Findings);
         _observations = _db.GetCollection<ObservationDocument>(LiteDbCollections.Observations);
+        _statusHistory = _db.GetCollection<FindingStatusChangeDocument>(LiteDbCollections.FindingStatusHistory, BsonAutoId.Int64);
+        _assets = _db.GetCollection<AssetDocument>(LiteDbCollections.Assets);
+        _assetKinds = _db.GetCollection<AssetKindDocument>(LiteDbCollections.AssetKinds);
         EnsureIndexes();
+        SeedAssetKinds();
     }
 
     /// <summary>The raw database, for tests that damage rows behind the store's back.</summary>
@@ -439,6 +446,7 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
         _audit.EnsureIndex("tenant_id", "$.tenant_id");
         EnsureQueueIndexes();
         EnsureFindingIndexes();
+        EnsureAssetIndexes();
     }
 
     private AgentDocument? FindLiveAgent(string id) =>

@@ -567,6 +567,25 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
 
     public Task<Finding?> GetFindingAsync(string id, CancellationToken cancellationToken) => _findings.GetAsync(id, cancellationToken);
 
+    // Assets (written by the findings ingest; the SQL lives in PostgresFindings)
+
+    public Task<IReadOnlyList<Asset>> ListAssetsAsync(AssetQuery query, PageRequest page, CancellationToken cancellationToken) =>
+        _findings.ListAssetsAsync(query, page, cancellationToken);
+
+    public Task<Asset?> GetAssetAsync(string id, CancellationToken cancellationToken) => _findings.GetAssetAsync(id, cancellationToken);
+
+    public async Task<IReadOnlyList<AssetKind>> ListAssetKindsAsync(CancellationToken cancellationToken) =>
+        [.. (await _findings.AssetKindsAsync(cancellationToken)).Values.OrderBy(k => k.Name, StringComparer.Ordinal)];
+
+    public Task<int> ResolveUnseenAsync(ResolveScope scope, CancellationToken cancellationToken) =>
+        _findings.ResolveUnseenAsync(scope, cancellationToken);
+
+    public Task<Finding?> SetFindingStatusAsync(FindingStatusUpdate update, CancellationToken cancellationToken) =>
+        _findings.SetStatusAsync(update, cancellationToken);
+
+    public Task<IReadOnlyList<FindingStatusChange>> ListFindingHistoryAsync(string findingId, CancellationToken cancellationToken) =>
+        _findings.HistoryAsync(findingId, cancellationToken);
+
     /// <summary>The store's connections, shared with the NOTIFY listener.</summary>
     internal NpgsqlDataSource DataSource => _dataSource;
 

@@ -12,4 +12,6 @@ public sealed class Finding
     public long Occurrences { get; init; }
     public required string LastCommandId { get; init; }
     public string Status { get; init; } = "open";
+    /// <summary>The asset it is on (created on first sight); empty for findings stored before assets existed.</summary>
+    public string AssetId { get; init; } = "";
 }

@@ -131,7 +131,36 @@ public sealed class AgentCommandService(
         var command = Check(await queue.CompleteCommandAsync(completion, cancellationToken), commandRef.CommandId);
         logger.LogInformation("Command {CommandId} attempt {Attempt} ended {Outcome} on agent {AgentId}: now {Status}",
             command.Id, command.Attempt, outcome.Word(), caller.Agent.Id, command.Status.Word());
+        if (command.Status == CommandStatus.Succeeded && !command.Truncated)
+        {
+            await ResolveUnseenAsync(command, caller.Agent, now, cancellationToken);
+        }
+
         return command;
+    }
+
+    /// <summary>
+    /// A complete, successful run resolves the findings of its scope it no longer reports. This runs right after the
+    /// completion is committed, in its own transaction: the completion stands whatever happens here (the agent must
+    /// not retry it), so a failure is logged and the findings stay as they were until the next clean run.
+    /// </summary>
+    private async Task ResolveUnseenAsync(Command command, Agent agent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (FindingScope.Of(command, agent, now) is not { } scope)
+        {
+            return;
+        }
+
+        try
+        {
+            var resolved = await findings.ResolveUnseenAsync(scope, cancellationToken);
+            logger.LogInformation("Command {CommandId} resolved {ResolvedCount} findings of {Scanner} on {Host}",
+                command.Id, resolved, scope.Scanner, scope.Host);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Command {CommandId}: resolving the findings it no longer reports failed", command.Id);
+        }
     }
 
     private static CommandRef Ref(AgentWithLease caller, string? commandId, long fencingToken)

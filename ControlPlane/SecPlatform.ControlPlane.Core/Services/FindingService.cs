@@ -5,10 +5,13 @@ using SecPlatform.ControlPlane.Core.Storage;
 namespace SecPlatform.ControlPlane.Core.Services;
 
 /// <summary>Findings: the agents' fenced, idempotent ingest, and the admins' queries (always in one tenant's scope).</summary>
-public sealed partial class FindingService(IFindingStore findings, ICommandQueueStore queue, TenantManager tenants, TimeProvider time)
+public sealed partial class FindingService(IFindingStore findings, IAssetStore assets, ICommandQueueStore queue, TenantManager tenants, AuditLog audit,
+    TimeProvider time)
 {
     public const int MaxBatchFindings = 1000;
-    private static readonly HashSet<string> AssetKinds = ["host", "ip", "url", "repository", "path"];
+
+    // The asset kinds are data; read once (a new kind needs a restart to be accepted from agents).
+    private IReadOnlyList<AssetKind>? _assetKinds;
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex FingerprintPattern();
@@ -28,17 +31,49 @@ public sealed partial class FindingService(IFindingStore findings, ICommandQueue
             throw DomainException.Invalid($"a batch holds at most {MaxBatchFindings} findings");
         }
 
+        var kinds = _assetKinds ??= await assets.ListAssetKindsAsync(cancellationToken);
         foreach (var finding in batch)
         {
-            Check(finding);
+            Check(finding, kinds);
         }
 
         return await findings.IngestFindingsAsync(new FindingIngest(new CommandRef(id, caller.Agent.Id, fencingToken), batch, time.GetUtcNow()), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<Finding>> ListAsync(AdminPrincipal caller, string? tenant, string? commandId, PageRequest page,
-        CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Finding>> ListAsync(AdminPrincipal caller, string? tenant, string? commandId, PageRequest page,
+        CancellationToken cancellationToken) =>
+        ListAsync(caller, tenant, commandId, new FindingQuery(), page, cancellationToken);
+
+    /// <summary>
+    /// A page of one tenant's findings. <paramref name="filters"/> carries the field filters (statuses, severities,
+    /// scanner, rule, since); its tenant and command are set here from <paramref name="tenant"/> and <paramref name="commandId"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<Finding>> ListAsync(AdminPrincipal caller, string? tenant, string? commandId, FindingQuery filters,
+        PageRequest page, CancellationToken cancellationToken)
     {
+        foreach (var status in filters.Statuses ?? [])
+        {
+            if (!FindingStatus.IsValid(status))
+            {
+                throw DomainException.Invalid($"status must be one of {string.Join(", ", FindingStatus.All)}");
+            }
+        }
+
+        if (filters.Severities?.Any(s => !Enum.IsDefined(s)) == true)
+        {
+            throw DomainException.Invalid("severity must be info, low, medium, high or critical");
+        }
+
+        if (filters.Scanner is not null)
+        {
+            Validate.ScannerId(filters.Scanner);
+        }
+
+        if (filters.RuleId is not null)
+        {
+            Validate.Text("rule_id", filters.RuleId, 200, required: true);
+        }
+
         var tenantId = caller.TenantId;
         if (!string.IsNullOrWhiteSpace(tenant))
         {
@@ -50,7 +85,7 @@ public sealed partial class FindingService(IFindingStore findings, ICommandQueue
             throw DomainException.Invalid("tenant is required: findings are always listed in one tenant's scope");
         }
 
-        var query = new FindingQuery(tenantId);
+        var query = filters with { TenantId = tenantId, CommandId = null, Attempt = 0 };
         if (!string.IsNullOrEmpty(commandId))
         {
             var id = Validate.Id("command_id", commandId);
@@ -79,7 +114,40 @@ public sealed partial class FindingService(IFindingStore findings, ICommandQueue
         return finding;
     }
 
-    private static void Check(ObservedFinding f)
+    /// <summary>The finding's status changes, oldest first, after the same visibility check as <see cref="GetAsync"/>.</summary>
+    public async Task<IReadOnlyList<FindingStatusChange>> HistoryAsync(AdminPrincipal caller, string? id, CancellationToken cancellationToken)
+    {
+        var finding = await GetAsync(caller, id, cancellationToken);
+        return await findings.ListFindingHistoryAsync(finding.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// An admin's triage: false_positive or accepted_risk with a reason, or back to open. The server never moves a
+    /// finding out of a triage status by itself. Another tenant's finding looks like an unknown one.
+    /// </summary>
+    public async Task<Finding> SetStatusAsync(AdminPrincipal caller, string? id, string? status, string? reason, CancellationToken cancellationToken)
+    {
+        var findingId = Validate.Id("id", id);
+        Permissions.RequireWrite(caller, "triage findings");
+        if (status is null || !FindingStatus.AdminSettable.Contains(status))
+        {
+            throw DomainException.Invalid($"status must be one of {string.Join(", ", FindingStatus.AdminSettable)} (the server sets resolved and reopened)");
+        }
+
+        var why = Validate.Text("reason", reason, 1000, required: status != FindingStatus.Open);
+        var updated = await findings.SetFindingStatusAsync(
+            new FindingStatusUpdate(findingId, caller.TenantId, status, why, caller.AdminId, time.GetUtcNow()), cancellationToken);
+        if (updated is null)
+        {
+            throw DomainException.NotFound("finding", findingId);
+        }
+
+        await audit.RecordAsync(caller, "finding.set_status", "finding", updated.Id, updated.TenantId, AuditLog.Succeeded,
+            $"status={status} reason={why}", cancellationToken);
+        return updated;
+    }
+
+    private static void Check(ObservedFinding f, IReadOnlyList<AssetKind> kinds)
     {
         if (!FingerprintPattern().IsMatch(f.Fingerprint))
         {
@@ -93,9 +161,9 @@ public sealed partial class FindingService(IFindingStore findings, ICommandQueue
             throw DomainException.Invalid($"finding {f.Fingerprint[..12]}: severity must be info, low, medium, high or critical");
         }
 
-        if (!AssetKinds.Contains(f.AssetKind))
+        if (!kinds.Any(k => k.Name == f.AssetKind))
         {
-            throw DomainException.Invalid($"finding {f.Fingerprint[..12]}: asset kind must be one of {string.Join(", ", AssetKinds)}");
+            throw DomainException.Invalid($"finding {f.Fingerprint[..12]}: asset kind must be one of {string.Join(", ", kinds.Select(k => k.Name))}");
         }
 
         Validate.Text("asset_value", f.AssetValue, 4096, required: true);

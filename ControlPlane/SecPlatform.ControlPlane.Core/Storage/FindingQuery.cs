@@ -1,7 +1,31 @@
+using SecPlatform.ControlPlane.Core.Domain;
+
 namespace SecPlatform.ControlPlane.Core.Storage;
 
 /// <summary>
 /// Filters of a finding list. <see cref="CommandId"/> with <see cref="Attempt"/>: only the findings that
-/// attempt of the command observed.
+/// attempt of the command observed. <see cref="Statuses"/> and <see cref="Severities"/>: any of them (empty or
+/// null: all). <see cref="Since"/>: last seen at or after it.
 /// </summary>
-public sealed record FindingQuery(string? TenantId = null, string? CommandId = null, int Attempt = 0);
+public sealed record FindingQuery(
+    string? TenantId = null,
+    string? CommandId = null,
+    int Attempt = 0,
+    IReadOnlyList<string>? Statuses = null,
+    IReadOnlyList<Severity>? Severities = null,
+    string? Scanner = null,
+    string? RuleId = null,
+    DateTimeOffset? Since = null)
+{
+    /// <summary>Whether any filter besides the tenant and the command is set.</summary>
+    public bool HasFieldFilters =>
+        Statuses is { Count: > 0 } || Severities is { Count: > 0 } || Scanner is not null || RuleId is not null || Since is not null;
+
+    /// <summary>Whether a finding passes the field filters (for stores that filter in memory).</summary>
+    public bool Matches(Finding finding) =>
+        (Statuses is not { Count: > 0 } || Statuses.Contains(finding.Status))
+        && (Severities is not { Count: > 0 } || Severities.Contains(finding.Observed.Severity))
+        && (Scanner is null || finding.Observed.Scanner == Scanner)
+        && (RuleId is null || finding.Observed.RuleId == RuleId)
+        && (Since is null || finding.LastSeen >= Since);
+}

@@ -6,9 +6,10 @@ namespace SecPlatform.ControlPlane.Core.Storage;
 /// The one storage contract of the control plane. Providers: LiteDB (embedded default) and PostgreSQL.
 /// Both pass the same conformance suite. Times come from the caller (its TimeProvider); every
 /// multi-row change is atomic: it happens whole or not at all. Lists are ordered by (created, id).
-/// The command queue part is <see cref="ICommandQueueStore"/>, findings <see cref="IFindingStore"/>.
+/// The command queue part is <see cref="ICommandQueueStore"/>, findings <see cref="IFindingStore"/>, assets
+/// <see cref="IAssetStore"/>.
 /// </summary>
-public interface IControlPlaneStore : ICommandQueueStore, IFindingStore
+public interface IControlPlaneStore : ICommandQueueStore, IFindingStore, IAssetStore
 {
     // Tenants
     /// <exception cref="StoreConflictException">The name is taken.</exception>

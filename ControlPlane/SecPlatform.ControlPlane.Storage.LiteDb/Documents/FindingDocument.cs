@@ -5,12 +5,11 @@ namespace SecPlatform.ControlPlane.Storage.LiteDb.Documents;
 /// <summary>
 /// A tenant's finding, one per (tenant, fingerprint). Besides its own fields it carries two derived keys, set once
 /// at creation (tenant, fingerprint and first seen never change): <see cref="TenantFingerprint"/>, unique, and
-/// <see cref="TenantSort"/>, so one index range is a tenant's findings in list order.
+/// <see cref="TenantSort"/>, so one index range is a tenant's findings in list order; and <see cref="ScanScope"/>
+/// (tenant, scanner, host), kept with the observed fields, which a clean run's resolution walks.
 /// </summary>
 internal sealed class FindingDocument
 {
-    public const string OpenStatus = "open";
-
     public string Id { get; set; } = "";
     public string TenantId { get; set; } = "";
     public ObservedFindingDocument Observed { get; set; } = new();
@@ -18,7 +17,8 @@ internal sealed class FindingDocument
     public DateTimeOffset LastSeen { get; set; }
     public long Occurrences { get; set; }
     public string LastCommandId { get; set; } = "";
-    public string Status { get; set; } = OpenStatus;
+    public string Status { get; set; } = FindingStatus.Open;
+    public string AssetId { get; set; } = "";
 
     /// <summary>The list order: (first seen, id).</summary>
     public string Sort { get; set; } = "";
@@ -28,6 +28,11 @@ internal sealed class FindingDocument
 
     /// <summary>Tenant id and <see cref="Sort"/>.</summary>
     public string TenantSort { get; set; } = "";
+
+    /// <summary>Tenant id, scanner and host: the findings one run of a scanner on a host covers.</summary>
+    public string ScanScope { get; set; } = "";
+
+    public static string ScopeOf(string tenantId, string scanner, string host) => CompositeKey.Prefix(tenantId, scanner, host);
 
     public static string KeyOf(string tenantId, string fingerprint) => CompositeKey.Prefix(tenantId) + fingerprint;
 
@@ -47,24 +52,32 @@ internal sealed class FindingDocument
             LastSeen = now,
             Occurrences = 1,
             LastCommandId = commandId,
-            Status = OpenStatus,
+            Status = FindingStatus.Open,
             Sort = sort,
             TenantFingerprint = KeyOf(tenantId, observed.Fingerprint),
             TenantSort = TenantPrefix(tenantId) + sort,
+            ScanScope = ScopeOf(tenantId, observed.Scanner, observed.Host),
         };
     }
 
     /// <summary>
-    /// Another run saw it: what it reported now replaces the earlier report. A finding seen again is open
-    /// (once findings can be resolved, this is where one reopens).
+    /// Another run saw it: what it reported now replaces the earlier report. A resolved finding reopens (returns the
+    /// status it had, to be recorded); every other status stays, an admin's triage included.
     /// </summary>
-    public void SeenAgain(ObservedFinding observed, string commandId, DateTimeOffset now)
+    public string? SeenAgain(ObservedFinding observed, string commandId, DateTimeOffset now)
     {
         Observed = ObservedFindingDocument.From(observed);
         LastSeen = now;
         Occurrences++;
         LastCommandId = commandId;
-        Status = OpenStatus;
+        ScanScope = ScopeOf(TenantId, observed.Scanner, observed.Host);
+        if (Status != FindingStatus.Resolved)
+        {
+            return null;
+        }
+
+        Status = FindingStatus.Reopened;
+        return FindingStatus.Resolved;
     }
 
     public Finding ToDomain() => new()
@@ -77,5 +90,6 @@ internal sealed class FindingDocument
         Occurrences = Occurrences,
         LastCommandId = LastCommandId,
         Status = Status,
+        AssetId = AssetId,
     };
 }

@@ -16,6 +16,10 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
     public const string IdempotencyIndex = "ux_commands_tenant_id_idempotency_key";
     public const string FindingsTable = "findings";
     public const string ObservationsTable = "finding_observations";
+    public const string StatusHistoryTable = "finding_status_history";
+
+    /// <summary>The finding statuses as stored.</summary>
+    public const string FindingStatusWords = "'open', 'resolved', 'reopened', 'false_positive', 'accepted_risk'";
 
     /// <summary>The words of <see cref="Severity"/> as stored, lowest first.</summary>
     public const string SeverityWords = "'info', 'low', 'medium', 'high', 'critical'";
@@ -33,6 +37,9 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
     public DbSet<CommandEntity> Commands => Set<CommandEntity>();
     public DbSet<FindingEntity> Findings => Set<FindingEntity>();
     public DbSet<FindingObservationEntity> FindingObservations => Set<FindingObservationEntity>();
+    public DbSet<FindingStatusChangeEntity> FindingStatusHistory => Set<FindingStatusChangeEntity>();
+    public DbSet<AssetEntity> Assets => Set<AssetEntity>();
+    public DbSet<AssetKindEntity> AssetKinds => Set<AssetKindEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -148,7 +155,11 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
 
         modelBuilder.Entity<FindingEntity>(e =>
         {
-            e.ToTable(FindingsTable, t => t.HasCheckConstraint("ck_findings_severity", $"severity IN ({SeverityWords})"));
+            e.ToTable(FindingsTable, t =>
+            {
+                t.HasCheckConstraint("ck_findings_severity", $"severity IN ({SeverityWords})");
+                t.HasCheckConstraint("ck_findings_status", $"status IN ({FindingStatusWords})");
+            });
             e.HasKey(x => x.Id);
             // A hash in hex: byte order compares it fastest and the same on every database locale.
             e.Property(x => x.Fingerprint).UseCollation("C");
@@ -158,6 +169,8 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
             e.HasIndex(x => new { x.TenantId, x.Fingerprint }).IsUnique();
             e.HasIndex(x => new { x.TenantId, x.FirstSeen, x.Id });
             e.HasIndex(x => new { x.FirstSeen, x.Id });
+            // A clean run's resolution: the findings of one scanner on one host.
+            e.HasIndex(x => new { x.TenantId, x.Scanner, x.Host });
         });
 
         modelBuilder.Entity<FindingObservationEntity>(e =>
@@ -170,6 +183,40 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
             // finding_id is no foreign key: the ingest takes it from the upsert's RETURNING in the same statement, and a
             // key would need an index on it (one more index write per observation) that no query uses.
             e.HasIndex(x => new { x.TenantId, x.CommandId, x.Attempt });
+        });
+
+        modelBuilder.Entity<FindingStatusChangeEntity>(e =>
+        {
+            e.ToTable(StatusHistoryTable, t =>
+            {
+                t.HasCheckConstraint("ck_finding_status_history_from_status", $"from_status IN ({FindingStatusWords})");
+                t.HasCheckConstraint("ck_finding_status_history_to_status", $"to_status IN ({FindingStatusWords})");
+            });
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.HasOne<FindingEntity>().WithMany().HasForeignKey(x => x.FindingId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<TenantEntity>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.FindingId, x.Id });
+        });
+
+        modelBuilder.Entity<AssetKindEntity>(e =>
+        {
+            e.ToTable("asset_kinds");
+            e.HasKey(x => x.Name);
+            e.HasData(AssetKind.Seed.Select(k => new AssetKindEntity { Name = k.Name, Description = k.Description, BelongsToHost = k.BelongsToHost }));
+        });
+
+        modelBuilder.Entity<AssetEntity>(e =>
+        {
+            e.ToTable("assets");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Labels).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
+            e.HasOne<TenantEntity>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<AssetKindEntity>().WithMany().HasForeignKey(x => x.Kind).OnDelete(DeleteBehavior.Restrict);
+            // The identity (the ingest's upsert target): one asset per tenant, kind and normalized value.
+            e.HasIndex(x => new { x.TenantId, x.Kind, x.Value }).IsUnique();
+            e.HasIndex(x => new { x.TenantId, x.FirstSeen, x.Id });
+            e.HasIndex(x => new { x.FirstSeen, x.Id });
         });
 
         UseByteOrderForIds(modelBuilder);

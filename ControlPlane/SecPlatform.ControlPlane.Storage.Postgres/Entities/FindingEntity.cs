@@ -28,4 +28,6 @@ internal sealed class FindingEntity
     public long Occurrences { get; set; }
     public string LastCommandId { get; set; } = "";
     public string Status { get; set; } = "";
+    /// <summary>Null for findings stored before assets existed.</summary>
+    public string? AssetId { get; set; }
 }

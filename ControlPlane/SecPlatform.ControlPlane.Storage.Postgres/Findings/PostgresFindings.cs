@@ -21,6 +21,8 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Findings;
 /// </summary>
 internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbContext> contexts, NpgsqlDataSource dataSource)
 {
+    private IReadOnlyDictionary<string, AssetKind>? _assetKinds;
+
     /// <summary>The setting the row-level security policies of tenant-owned tables compare tenant_id with.</summary>
     public const string TenantSetting = "app.tenant_id";
 
@@ -35,13 +37,14 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             scanner text NOT NULL, rule_id text NOT NULL, title text NOT NULL, severity text NOT NULL,
             asset_kind text NOT NULL, asset_value text NOT NULL, host text NOT NULL, file text NOT NULL,
             line integer NOT NULL, "column" integer NOT NULL, port integer NOT NULL, protocol text NOT NULL,
-            message text NOT NULL, cves text[] NOT NULL, cwes text[] NOT NULL, evidence text NOT NULL
+            message text NOT NULL, cves text[] NOT NULL, cwes text[] NOT NULL, evidence text NOT NULL,
+            asset_id text COLLATE "C" NOT NULL, asset_key text NOT NULL, asset_host text NOT NULL
         ) ON COMMIT DROP
         """;
 
     private const string CopyStage = """
         COPY finding_stage (ord, id, fingerprint, scanner, rule_id, title, severity, asset_kind, asset_value, host, file,
-            line, "column", port, protocol, message, cves, cwes, evidence) FROM STDIN (FORMAT BINARY)
+            line, "column", port, protocol, message, cves, cwes, evidence, asset_id, asset_key, asset_host) FROM STDIN (FORMAT BINARY)
         """;
 
     private const string SetTenant = $"SELECT set_config('{TenantSetting}', $1, true)";
@@ -66,21 +69,31 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
                 SELECT 1 FROM finding_observations AS o
                 WHERE o.command_id = $2 AND o.attempt = $3 AND o.fingerprint = b.fingerprint)
         ),
+        assets_seen AS (
+            INSERT INTO assets AS a (id, tenant_id, kind, value, host, first_seen, last_seen)
+            SELECT DISTINCT ON (n.asset_kind, n.asset_key) n.asset_id, $1, n.asset_kind, n.asset_key, n.asset_host, $4, $4
+            FROM fresh AS n
+            ORDER BY n.asset_kind, n.asset_key, n.ord
+            ON CONFLICT (tenant_id, kind, value) DO UPDATE SET last_seen = GREATEST(a.last_seen, excluded.last_seen)
+            RETURNING a.id, a.kind, a.value
+        ),
         upserted AS (
             INSERT INTO findings AS f (id, tenant_id, fingerprint, scanner, rule_id, title, severity, asset_kind, asset_value,
                 host, file, line, "column", port, protocol, message, cves, cwes, evidence,
-                first_seen, last_seen, occurrences, last_command_id)
+                first_seen, last_seen, occurrences, last_command_id, asset_id)
             SELECT n.id, $1, n.fingerprint, n.scanner, n.rule_id, n.title, n.severity, n.asset_kind, n.asset_value,
                 n.host, n.file, n.line, n."column", n.port, n.protocol, n.message, n.cves, n.cwes, n.evidence,
-                $4, $4, 1, $2
+                $4, $4, 1, $2, sa.id
             FROM fresh AS n
+            JOIN assets_seen AS sa ON sa.kind = n.asset_kind AND sa.value = n.asset_key
             ORDER BY n.fingerprint
             ON CONFLICT (tenant_id, fingerprint) DO UPDATE SET
                 scanner = excluded.scanner, rule_id = excluded.rule_id, title = excluded.title, severity = excluded.severity,
                 asset_kind = excluded.asset_kind, asset_value = excluded.asset_value, host = excluded.host, file = excluded.file,
                 line = excluded.line, "column" = excluded."column", port = excluded.port, protocol = excluded.protocol,
                 message = excluded.message, cves = excluded.cves, cwes = excluded.cwes, evidence = excluded.evidence,
-                last_seen = excluded.last_seen, occurrences = f.occurrences + 1, last_command_id = excluded.last_command_id
+                last_seen = excluded.last_seen, occurrences = f.occurrences + 1, last_command_id = excluded.last_command_id,
+                asset_id = excluded.asset_id
             RETURNING f.id, f.fingerprint
         ),
         observed AS (
@@ -90,6 +103,70 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         )
         SELECT (SELECT count(*) FROM batch)::integer, (SELECT count(*) FROM observed)::integer
         """;
+
+    /// <summary>
+    /// Before the upsert, in the same transaction: the batch's fresh fingerprints whose finding is resolved become
+    /// reopened, with a history row each. The rows are locked in fingerprint order (the upsert's order), and the
+    /// status is checked again on the locked row, so two runs reopening one finding write one change.
+    /// $1 tenant, $2 command, $3 attempt, $4 now.
+    /// </summary>
+    public const string Reopen = """
+        WITH target AS (
+            SELECT f.id, f.status FROM findings AS f
+            WHERE f.tenant_id = $1 AND f.status = 'resolved'
+              AND f.fingerprint IN (
+                SELECT s.fingerprint FROM finding_stage AS s
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM finding_observations AS o
+                    WHERE o.command_id = $2 AND o.attempt = $3 AND o.fingerprint = s.fingerprint))
+            ORDER BY f.fingerprint
+            FOR UPDATE OF f
+        ),
+        reopened AS (
+            UPDATE findings AS f SET status = 'reopened'
+            FROM target AS t
+            WHERE f.id = t.id AND f.status = 'resolved'
+            RETURNING f.id
+        )
+        INSERT INTO finding_status_history (finding_id, tenant_id, from_status, to_status, reason, actor, command_id, changed_at)
+        SELECT r.id, $1, 'resolved', 'reopened', 'seen again', 'system', $2, $4 FROM reopened AS r
+        """;
+
+    /// <summary>
+    /// A clean run's resolution, one statement after checking the command: the scope's open and reopened findings that
+    /// this attempt did not observe and that nobody saw since the attempt was claimed, locked in fingerprint order
+    /// (as the ingest locks them), then resolved with a history row each.
+    /// $1 tenant, $2 scanner, $3 host, $4 command, $5 attempt, $6 claimed at, $7 now, $8 path (null: no path),
+    /// $9 and $10 the prefixes of files under the path.
+    /// </summary>
+    public const string Resolve = """
+        WITH target AS (
+            SELECT f.id, f.status FROM findings AS f
+            WHERE f.tenant_id = $1 AND f.scanner = $2 AND f.host = $3 AND f.status IN ('open', 'reopened')
+              AND f.last_seen < $6
+              AND ($8::text IS NULL OR f.file = $8 OR starts_with(f.file, $9) OR starts_with(f.file, $10))
+              AND NOT EXISTS (
+                SELECT 1 FROM finding_observations AS o
+                WHERE o.command_id = $4 AND o.attempt = $5 AND o.fingerprint = f.fingerprint)
+            ORDER BY f.fingerprint
+            FOR UPDATE OF f
+        ),
+        resolved AS (
+            UPDATE findings AS f SET status = 'resolved'
+            FROM target AS t
+            WHERE f.id = t.id AND f.status IN ('open', 'reopened') AND f.last_seen < $6
+            RETURNING f.id, t.status AS from_status
+        ),
+        changes AS (
+            INSERT INTO finding_status_history (finding_id, tenant_id, from_status, to_status, reason, actor, command_id, changed_at)
+            SELECT r.id, $1, r.from_status, 'resolved', 'not reported by a complete scan', 'system', $4, $7 FROM resolved AS r
+            RETURNING 1
+        )
+        SELECT count(*)::integer FROM changes
+        """;
+
+    private const string CheckCompleted =
+        "SELECT attempt, status, truncated, claimed_at FROM commands WHERE id = $1 AND tenant_id = $2 FOR SHARE";
 
     public async Task<FindingIngestResult> IngestAsync(FindingIngest ingest, CancellationToken cancellationToken)
     {
@@ -130,22 +207,28 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             return new FindingIngestResult(CommandUpdateOutcome.Applied, 0, 0);
         }
 
-        await StageAsync(connection, ingest.Findings, cancellationToken);
+        var kinds = await AssetKindsAsync(cancellationToken);
+        await StageAsync(connection, ingest.Findings, kinds, cancellationToken);
 
         int distinct, fresh;
         await using (var write = new NpgsqlBatch(connection, transaction))
         {
             write.BatchCommands.Add(new NpgsqlBatchCommand(SetTenant) { Parameters = { new() { Value = tenantId } } });
-            write.BatchCommands.Add(new NpgsqlBatchCommand(Upsert)
+            foreach (var sql in (string[])[Reopen, Upsert])
             {
-                Parameters =
+                write.BatchCommands.Add(new NpgsqlBatchCommand(sql)
                 {
-                    new() { Value = tenantId },
-                    new() { Value = reference.CommandId },
-                    new() { Value = attempt },
-                    new() { Value = now },
-                },
-            });
+                    Parameters =
+                    {
+                        new() { Value = tenantId },
+                        new() { Value = reference.CommandId },
+                        new() { Value = attempt },
+                        new() { Value = now },
+                    },
+                });
+            }
+
+            // Result sets: set_config's, then the upsert's (the reopen statement returns no rows).
             await using var reader = await write.ExecuteReaderAsync(cancellationToken);
             await reader.NextResultAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
@@ -197,6 +280,34 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             rows = rows.Where(f => f.TenantId == query.TenantId);
         }
 
+        if (query.Statuses is { Count: > 0 } statuses)
+        {
+            var words = statuses.ToArray();
+            rows = rows.Where(f => words.Contains(f.Status));
+        }
+
+        if (query.Severities is { Count: > 0 } severities)
+        {
+            var words = severities.Select(SeverityWord).ToArray();
+            rows = rows.Where(f => words.Contains(f.Severity));
+        }
+
+        if (query.Scanner is { } scanner)
+        {
+            rows = rows.Where(f => f.Scanner == scanner);
+        }
+
+        if (query.RuleId is { } ruleId)
+        {
+            rows = rows.Where(f => f.RuleId == ruleId);
+        }
+
+        if (query.Since is { } since)
+        {
+            var from = Utc(since);
+            rows = rows.Where(f => f.LastSeen >= from);
+        }
+
         if (page.After is { } after)
         {
             var (time, id) = (Utc(after.CreatedAt), after.Id);
@@ -214,8 +325,152 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         return found is null ? null : ToDomain(found);
     }
 
+    /// <summary>The asset kinds (data), read once per store: a kind added later needs a restart.</summary>
+    public async Task<IReadOnlyDictionary<string, AssetKind>> AssetKindsAsync(CancellationToken cancellationToken)
+    {
+        if (_assetKinds is { } cached)
+        {
+            return cached;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.AssetKinds.ToListAsync(cancellationToken);
+        return _assetKinds = rows.ToDictionary(k => k.Name, k => new AssetKind(k.Name, k.Description, k.BelongsToHost), StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyList<Asset>> ListAssetsAsync(AssetQuery query, PageRequest page, CancellationToken cancellationToken)
+    {
+        var limit = Math.Min(page.Limit, PageRequest.MaxLimit);
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = db.Assets.AsQueryable();
+        if (query.TenantId is not null)
+        {
+            rows = rows.Where(a => a.TenantId == query.TenantId);
+        }
+
+        if (query.Kind is not null)
+        {
+            rows = rows.Where(a => a.Kind == query.Kind);
+        }
+
+        if (page.After is { } after)
+        {
+            var (time, id) = (Utc(after.CreatedAt), after.Id);
+            rows = rows.Where(a => EF.Functions.GreaterThan(ValueTuple.Create(a.FirstSeen, a.Id), ValueTuple.Create(time, id)));
+        }
+
+        var found = await rows.OrderBy(a => a.FirstSeen).ThenBy(a => a.Id).Take(limit).ToListAsync(cancellationToken);
+        return [.. found.Select(ToDomain)];
+    }
+
+    public async Task<Asset?> GetAssetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var found = await db.Assets.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        return found is null ? null : ToDomain(found);
+    }
+
+    public async Task<int> ResolveUnseenAsync(ResolveScope scope, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        DateTimeOffset claimedAt;
+        await using (var check = new NpgsqlCommand(CheckCompleted, connection, transaction))
+        {
+            check.Parameters.Add(new NpgsqlParameter { Value = scope.CommandId });
+            check.Parameters.Add(new NpgsqlParameter { Value = scope.TenantId });
+            await using var reader = await check.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken) || reader.GetInt32(0) != scope.Attempt || reader.GetString(1) != "succeeded"
+                || reader.GetBoolean(2) || reader.IsDBNull(3))
+            {
+                return 0;
+            }
+
+            claimedAt = reader.GetFieldValue<DateTimeOffset>(3);
+        }
+
+        var prefixes = scope.FilePrefixes;
+        int resolved;
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(SetTenant) { Parameters = { new() { Value = scope.TenantId } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Resolve)
+            {
+                Parameters =
+                {
+                    new() { Value = scope.TenantId },
+                    new() { Value = scope.Scanner },
+                    new() { Value = scope.Host },
+                    new() { Value = scope.CommandId },
+                    new() { Value = scope.Attempt },
+                    new() { Value = Utc(claimedAt) },
+                    new() { Value = Utc(scope.Now) },
+                    new() { Value = (object?)scope.PathPrefix ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                    new() { Value = prefixes.Count > 0 ? prefixes[0] : "", NpgsqlDbType = NpgsqlDbType.Text },
+                    new() { Value = prefixes.Count > 1 ? prefixes[1] : prefixes.Count > 0 ? prefixes[0] : "", NpgsqlDbType = NpgsqlDbType.Text },
+                },
+            });
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            resolved = reader.GetInt32(0);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return resolved;
+    }
+
+    public async Task<Finding?> SetStatusAsync(FindingStatusUpdate update, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // One transaction: the row lock, the status and its history row. No savepoint before SaveChanges (any failure
+        // rolls the whole transaction back).
+        db.Database.AutoSavepointsEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var finding = await db.Findings
+            .FromSqlInterpolated($"SELECT * FROM findings WHERE id = {update.FindingId} FOR UPDATE")
+            .AsTracking()
+            .FirstOrDefaultAsync(cancellationToken);
+        if (finding is null || (update.TenantId is not null && finding.TenantId != update.TenantId))
+        {
+            return null;
+        }
+
+        if (finding.Status != update.Status)
+        {
+            db.FindingStatusHistory.Add(new FindingStatusChangeEntity
+            {
+                FindingId = finding.Id,
+                TenantId = finding.TenantId,
+                FromStatus = finding.Status,
+                ToStatus = update.Status,
+                Reason = Text(update.Reason),
+                Actor = update.Actor,
+                ChangedAt = Utc(update.Now),
+            });
+            finding.Status = update.Status;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return ToDomain(finding);
+    }
+
+    public async Task<IReadOnlyList<FindingStatusChange>> HistoryAsync(string findingId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.FindingStatusHistory.Where(c => c.FindingId == findingId).OrderBy(c => c.Id).ToListAsync(cancellationToken);
+        return [.. rows.Select(c => new FindingStatusChange(c.FindingId, c.TenantId, c.FromStatus, c.ToStatus, c.Reason, c.Actor, c.CommandId, c.ChangedAt))];
+    }
+
     /// <summary>Binary COPY of the batch, in batch order (the first report of a repeated fingerprint wins).</summary>
-    private static async Task StageAsync(NpgsqlConnection connection, IReadOnlyList<ObservedFinding> findings, CancellationToken cancellationToken)
+    private static async Task StageAsync(NpgsqlConnection connection, IReadOnlyList<ObservedFinding> findings,
+        IReadOnlyDictionary<string, AssetKind> kinds, CancellationToken cancellationToken)
     {
         await using var writer = await connection.BeginBinaryImportAsync(CopyStage, cancellationToken);
         for (var i = 0; i < findings.Count; i++)
@@ -242,6 +497,12 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             await writer.WriteAsync(Texts(f.Cves), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(Texts(f.Cwes), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(Text(f.Evidence), NpgsqlDbType.Text, cancellationToken);
+            // The asset: a fresh id (kept only when the asset is new), its identity and its host, normalized here.
+            var kind = kinds.GetValueOrDefault(f.AssetKind) ?? new AssetKind(f.AssetKind, "", false);
+            var assetKey = AssetIdentity.Normalize(kind, f.AssetValue);
+            await writer.WriteAsync(SecretToken.NewId(), NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(Text(assetKey), NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(Text(AssetIdentity.HostKey(kind, assetKey)), NpgsqlDbType.Text, cancellationToken);
         }
 
         await writer.CompleteAsync(cancellationToken);

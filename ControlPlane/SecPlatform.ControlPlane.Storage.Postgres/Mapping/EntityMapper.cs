@@ -329,6 +329,19 @@ internal static class EntityMapper
         Occurrences = e.Occurrences,
         LastCommandId = e.LastCommandId,
         Status = e.Status,
+        AssetId = e.AssetId ?? "",
+    };
+
+    public static Asset ToDomain(AssetEntity e) => new()
+    {
+        Id = e.Id,
+        TenantId = e.TenantId,
+        Kind = e.Kind,
+        Value = e.Value,
+        Host = e.Host,
+        FirstSeen = e.FirstSeen,
+        LastSeen = e.LastSeen,
+        Labels = ParseLabels(e.Labels),
     };
 
     /// <summary>The word stored for a severity (the findings' check constraint admits these only).</summary>

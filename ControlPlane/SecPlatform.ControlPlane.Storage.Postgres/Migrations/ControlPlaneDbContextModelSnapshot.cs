@@ -254,6 +254,121 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                     b.ToTable("agent_leases", (string)null);
                 });
 
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("FirstSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("host");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("labels")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assets");
+
+                    b.HasIndex("Kind")
+                        .HasDatabaseName("ix_assets_kind");
+
+                    b.HasIndex("FirstSeen", "Id")
+                        .HasDatabaseName("ix_assets_first_seen_id");
+
+                    b.HasIndex("TenantId", "FirstSeen", "Id")
+                        .HasDatabaseName("ix_assets_tenant_id_first_seen_id");
+
+                    b.HasIndex("TenantId", "Kind", "Value")
+                        .IsUnique()
+                        .HasDatabaseName("ix_assets_tenant_id_kind_value");
+
+                    b.ToTable("assets", (string)null);
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetKindEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("BelongsToHost")
+                        .HasColumnType("boolean")
+                        .HasColumnName("belongs_to_host");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.HasKey("Name")
+                        .HasName("pk_asset_kinds");
+
+                    b.ToTable("asset_kinds", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "host",
+                            BelongsToHost = false,
+                            Description = "A machine, by host name"
+                        },
+                        new
+                        {
+                            Name = "ip",
+                            BelongsToHost = false,
+                            Description = "A network address"
+                        },
+                        new
+                        {
+                            Name = "url",
+                            BelongsToHost = false,
+                            Description = "A web address"
+                        },
+                        new
+                        {
+                            Name = "repository",
+                            BelongsToHost = false,
+                            Description = "A source repository"
+                        },
+                        new
+                        {
+                            Name = "path",
+                            BelongsToHost = true,
+                            Description = "A file or directory on a host (host:/absolute/path)"
+                        });
+                });
+
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AuditEventEntity", b =>
                 {
                     b.Property<long>("Sequence")
@@ -642,6 +757,11 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                         .HasColumnName("id")
                         .UseCollation("C");
 
+                    b.Property<string>("AssetId")
+                        .HasColumnType("text")
+                        .HasColumnName("asset_id")
+                        .UseCollation("C");
+
                     b.Property<string>("AssetKind")
                         .IsRequired()
                         .HasColumnType("text")
@@ -770,9 +890,14 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                     b.HasIndex("TenantId", "FirstSeen", "Id")
                         .HasDatabaseName("ix_findings_tenant_id_first_seen_id");
 
+                    b.HasIndex("TenantId", "Scanner", "Host")
+                        .HasDatabaseName("ix_findings_tenant_id_scanner_host");
+
                     b.ToTable("findings", null, t =>
                         {
                             t.HasCheckConstraint("ck_findings_severity", "severity IN ('info', 'low', 'medium', 'high', 'critical')");
+
+                            t.HasCheckConstraint("ck_findings_status", "status IN ('open', 'resolved', 'reopened', 'false_positive', 'accepted_risk')");
                         });
                 });
 
@@ -815,6 +940,73 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                         .HasDatabaseName("ix_finding_observations_tenant_id_command_id_attempt");
 
                     b.ToTable("finding_observations", (string)null);
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.FindingStatusChangeEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("CommandId")
+                        .HasColumnType("text")
+                        .HasColumnName("command_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("FindingId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("finding_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("FromStatus")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("ToStatus")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("to_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_finding_status_history");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_finding_status_history_tenant_id");
+
+                    b.HasIndex("FindingId", "Id")
+                        .HasDatabaseName("ix_finding_status_history_finding_id_id");
+
+                    b.ToTable("finding_status_history", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_finding_status_history_from_status", "from_status IN ('open', 'resolved', 'reopened', 'false_positive', 'accepted_risk')");
+
+                            t.HasCheckConstraint("ck_finding_status_history_to_status", "to_status IN ('open', 'resolved', 'reopened', 'false_positive', 'accepted_risk')");
+                        });
                 });
 
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.ReaperStateEntity", b =>
@@ -973,6 +1165,23 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                         .HasConstraintName("fk_agent_leases_agents_agent_id");
                 });
 
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetEntity", b =>
+                {
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetKindEntity", null)
+                        .WithMany()
+                        .HasForeignKey("Kind")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_assets_asset_kinds_kind");
+
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.TenantEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_assets_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.BootstrapTokenEntity", b =>
                 {
                     b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.TenantEntity", null)
@@ -1010,6 +1219,23 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_finding_observations_commands_command_id");
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.FindingStatusChangeEntity", b =>
+                {
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.FindingEntity", null)
+                        .WithMany()
+                        .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_finding_status_history_findings_finding_id");
+
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.TenantEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_finding_status_history_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AgentEntity", b =>

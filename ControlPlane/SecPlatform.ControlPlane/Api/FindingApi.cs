@@ -1,6 +1,7 @@
 using Grpc.Core;
 using SecPlatform.Contracts.Admin.V1;
 using SecPlatform.ControlPlane.Core.Services;
+using SecPlatform.ControlPlane.Core.Storage;
 
 namespace SecPlatform.ControlPlane.Api;
 
@@ -10,7 +11,14 @@ internal sealed class FindingApi(AdminAuthenticator auth, Core.Services.FindingS
     {
         var caller = await context.AdminAsync(auth);
         var page = CallContextExtensions.Page(request.PageSize, request.PageToken);
-        var items = await findings.ListAsync(caller, request.Tenant, request.CommandId, page, context.CancellationToken);
+        var filters = new FindingQuery(
+            Statuses: [.. request.Statuses],
+            // An unspecified severity maps to an undefined value, which validation refuses.
+            Severities: [.. request.Severities.Select(s => (Core.Domain.Severity)(int)s)],
+            Scanner: string.IsNullOrEmpty(request.Scanner) ? null : request.Scanner,
+            RuleId: string.IsNullOrEmpty(request.RuleId) ? null : request.RuleId,
+            Since: request.Since?.ToDateTimeOffset());
+        var items = await findings.ListAsync(caller, request.Tenant, request.CommandId, filters, page, context.CancellationToken);
         var response = new ListFindingsResponse { NextPageToken = CallContextExtensions.NextPageToken(items, page, f => new(f.FirstSeen, f.Id)) };
         response.Items.Add(items.Select(ProtoMapper.ToProto));
         return response;
@@ -19,6 +27,14 @@ internal sealed class FindingApi(AdminAuthenticator auth, Core.Services.FindingS
     public override async Task<Finding> GetFinding(GetFindingRequest request, ServerCallContext context)
     {
         var caller = await context.AdminAsync(auth);
-        return ProtoMapper.ToProto(await findings.GetAsync(caller, request.Id, context.CancellationToken));
+        var finding = await findings.GetAsync(caller, request.Id, context.CancellationToken);
+        return ProtoMapper.ToProto(finding, await findings.HistoryAsync(caller, finding.Id, context.CancellationToken));
+    }
+
+    public override async Task<Finding> SetFindingStatus(SetFindingStatusRequest request, ServerCallContext context)
+    {
+        var caller = await context.AdminAsync(auth);
+        var finding = await findings.SetStatusAsync(caller, request.Id, request.Status, request.Reason, context.CancellationToken);
+        return ProtoMapper.ToProto(finding, await findings.HistoryAsync(caller, finding.Id, context.CancellationToken));
     }
 }

@@ -203,9 +203,42 @@ internal static class ProtoMapper
             Occurrences = finding.Occurrences,
             LastCommandId = finding.LastCommandId,
             Status = finding.Status,
+            AssetId = finding.AssetId,
         };
         proto.Cves.Add(o.Cves);
         proto.Cwes.Add(o.Cwes);
+        return proto;
+    }
+
+    public static Admin.Asset ToProto(Asset asset)
+    {
+        var proto = new Admin.Asset
+        {
+            Id = asset.Id,
+            TenantId = asset.TenantId,
+            Kind = asset.Kind,
+            Value = asset.Value,
+            Host = asset.Host,
+            FirstSeen = ToTimestamp(asset.FirstSeen),
+            LastSeen = ToTimestamp(asset.LastSeen),
+        };
+        proto.Labels.Add(asset.Labels);
+        return proto;
+    }
+
+    /// <summary>A finding with its status history (oldest first).</summary>
+    public static Admin.Finding ToProto(Finding finding, IEnumerable<FindingStatusChange> history)
+    {
+        var proto = ToProto(finding);
+        proto.History.Add(history.Select(c => new Admin.FindingStatusChange
+        {
+            From = c.From,
+            To = c.To,
+            Reason = c.Reason,
+            Actor = c.Actor,
+            CommandId = c.CommandId ?? "",
+            ChangedAt = ToTimestamp(c.ChangedAt),
+        }));
         return proto;
     }
 

@@ -79,6 +79,7 @@ public static class ControlPlaneApp
         app.MapGrpcService<AuditApi>();
         app.MapGrpcService<CommandApi>();
         app.MapGrpcService<FindingApi>();
+        app.MapGrpcService<AssetApi>();
         app.MapGrpcHealthChecksService();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet(DiscoveryDocument.Path, (GrpcEndpoint endpoint) =>

@@ -67,6 +67,8 @@ public sealed class FakeControlPlane : IAsyncDisposable
         app.MapGrpcService<FakeAdminUserService>();
         app.MapGrpcService<FakeAuditService>();
         app.MapGrpcService<FakeCommandService>();
+        app.MapGrpcService<FakeFindingService>();
+        app.MapGrpcService<FakeAssetService>();
         await app.StartAsync();
         return new FakeControlPlane(app, new Uri($"http://127.0.0.1:{http!.IPEndPoint!.Port}/"), state);
     }

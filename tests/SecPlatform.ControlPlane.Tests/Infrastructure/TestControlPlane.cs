@@ -117,6 +117,10 @@ public sealed class TestControlPlane : IAsyncDisposable
 
     public CommandService.CommandServiceClient Commands(string? key = null) => new(Invoker(key ?? AdminKey));
 
+    public Contracts.Admin.V1.FindingService.FindingServiceClient Findings(string? key = null) => new(Invoker(key ?? AdminKey));
+
+    public Contracts.Admin.V1.AssetService.AssetServiceClient Assets(string? key = null) => new(Invoker(key ?? AdminKey));
+
     public AgentGateway.AgentGatewayClient Gateway(string? agentKey = null, IPAddress? sourceAddress = null) => new(Invoker(agentKey, sourceAddress));
 
     public async ValueTask DisposeAsync()

@@ -11,7 +11,7 @@ namespace SecPlatform.ControlPlane.Tests.Storage;
 /// leases and claimed commands are set up through the store itself, as in production; findings arrive only under a
 /// current claim. Times are whole milliseconds after the fixed start of <see cref="TestData"/>.
 /// </summary>
-public abstract class FindingConformanceTests
+public abstract partial class FindingConformanceTests
 {
     private static readonly DateTimeOffset T0 = TestData.Start;
     private static readonly DateTimeOffset T1 = T0.AddSeconds(1);
@@ -606,7 +606,7 @@ public abstract class FindingConformanceTests
             Id = registration.Agent.Id,
             Name = registration.Agent.Name,
             TenantId = tenantId,
-            Capabilities = [new Capability { Scanner = "shellcheck" }],
+            Capabilities = [new Capability { Scanner = "shellcheck" }, new Capability { Scanner = "nmap" }],
             RegisteredAt = T0,
             BootstrapTokenId = token.Id,
         };

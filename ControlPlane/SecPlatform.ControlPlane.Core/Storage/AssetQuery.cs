@@ -1,0 +1,4 @@
+namespace SecPlatform.ControlPlane.Core.Storage;
+
+/// <summary>Filters of an asset list; null means any.</summary>
+public sealed record AssetQuery(string? TenantId = null, string? Kind = null);

@@ -1,0 +1,24 @@
+using Grpc.Core;
+using SecPlatform.Contracts.Admin.V1;
+using SecPlatform.ControlPlane.Core.Services;
+
+namespace SecPlatform.ControlPlane.Api;
+
+internal sealed class AssetApi(AdminAuthenticator auth, Core.Services.AssetService assets) : Contracts.Admin.V1.AssetService.AssetServiceBase
+{
+    public override async Task<ListAssetsResponse> ListAssets(ListAssetsRequest request, ServerCallContext context)
+    {
+        var caller = await context.AdminAsync(auth);
+        var page = CallContextExtensions.Page(request.PageSize, request.PageToken);
+        var items = await assets.ListAsync(caller, request.Tenant, request.Kind, page, context.CancellationToken);
+        var response = new ListAssetsResponse { NextPageToken = CallContextExtensions.NextPageToken(items, page, a => new(a.FirstSeen, a.Id)) };
+        response.Items.Add(items.Select(ProtoMapper.ToProto));
+        return response;
+    }
+
+    public override async Task<Asset> GetAsset(GetAssetRequest request, ServerCallContext context)
+    {
+        var caller = await context.AdminAsync(auth);
+        return ProtoMapper.ToProto(await assets.GetAsync(caller, request.Id, context.CancellationToken));
+    }
+}
