@@ -29,9 +29,14 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     private readonly string _serviceRole;
     private readonly PostgresCommandQueue _queue;
     private readonly PostgresFindings _findings;
+    private readonly RowSecurity _rls;
 
     /// <param name="connectionString">The service role's connection string (not the owner's).</param>
-    public PostgresControlPlaneStore(string connectionString)
+    /// <param name="fallbackContext">
+    /// The row-level security context of calls that set none. The service passes none (such calls see no tenant's
+    /// rows); tests of the store contract, which call the store without the API in front, pass the platform context.
+    /// </param>
+    public PostgresControlPlaneStore(string connectionString, TenantContext? fallbackContext = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         // No logger factory: Npgsql logs every command at Information, a flood at one renew per agent every 10 s.
@@ -40,8 +45,9 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
         _serviceRole = builder.ConnectionStringBuilder.Username is { Length: > 0 } role ? role : "SERVICE_ROLE";
         _dataSource = builder.Build();
         _contexts = new PooledDbContextFactory<ControlPlaneDbContext>(ControlPlaneDbContextOptions.Create(_dataSource));
-        _queue = new PostgresCommandQueue(_contexts, _dataSource);
-        _findings = new PostgresFindings(_contexts, _dataSource);
+        _rls = new RowSecurity(fallbackContext);
+        _queue = new PostgresCommandQueue(_contexts, _dataSource, _rls);
+        _findings = new PostgresFindings(_contexts, _dataSource, _rls);
     }
 
     /// <summary>
@@ -167,13 +173,16 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task CreateBootstrapTokenAsync(BootstrapToken token, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginAsync(db, cancellationToken);
         db.BootstrapTokens.Add(ToEntity(token));
         await SaveAsync(db, $"bootstrap token {token.Id}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<BootstrapToken?> GetBootstrapTokenAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginAsync(db, cancellationToken);
         var found = await db.BootstrapTokens.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         return found is null ? null : ToDomain(found);
     }
@@ -181,6 +190,7 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task<IReadOnlyList<BootstrapToken>> ListBootstrapTokensAsync(string? tenantId, PageRequest page, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginAsync(db, cancellationToken);
         var query = db.BootstrapTokens.AsQueryable();
         if (tenantId is not null)
         {
@@ -200,10 +210,18 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task<BootstrapToken?> RevokeBootstrapTokenAsync(string id, DateTimeOffset revokedAt, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginAsync(db, cancellationToken);
         DateTimeOffset? at = Utc(revokedAt);
         var changed = await db.BootstrapTokens.Where(t => t.Id == id).ExecuteUpdateAsync(
             s => s.SetProperty(t => t.RevokedAt, t => t.RevokedAt ?? at), cancellationToken);
-        return changed == 0 ? null : ToDomain(await db.BootstrapTokens.FirstAsync(t => t.Id == id, cancellationToken));
+        if (changed == 0)
+        {
+            return null;
+        }
+
+        var revoked = ToDomain(await db.BootstrapTokens.FirstAsync(t => t.Id == id, cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return revoked;
     }
 
     // Registration
@@ -237,13 +255,16 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task RecordRegistrationAttemptAsync(RegistrationAttempt attempt, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginAsync(db, cancellationToken);
         db.RegistrationAttempts.Add(ToEntity(attempt));
         await SaveAsync(db, $"registration attempt {attempt.Id}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<RegistrationAttempt>> ListRegistrationAttemptsAsync(string? tenantId, PageRequest page, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginAsync(db, cancellationToken);
         var query = db.RegistrationAttempts.AsQueryable();
         if (tenantId is not null)
         {
@@ -265,6 +286,7 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task<AgentWithLease?> GetAgentAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginAsync(db, cancellationToken);
         var found = await db.Agents.Include(a => a.Lease)
             .FirstOrDefaultAsync(a => a.Id == id && a.DeregisteredAt == null, cancellationToken);
         return found?.Lease is null ? null : ToDomain(found, found.Lease);
@@ -273,6 +295,7 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task<IReadOnlyList<AgentWithLease>> ListAgentsAsync(string? tenantId, PageRequest page, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginAsync(db, cancellationToken);
         var query = db.Agents.Include(a => a.Lease).Where(a => a.DeregisteredAt == null);
         if (tenantId is not null)
         {
@@ -345,6 +368,7 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task<AgentKey?> GetAgentKeyAsync(string keyId, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginAsync(db, cancellationToken);
         var found = await db.AgentKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         return found is null ? null : ToDomain(found);
     }
@@ -428,9 +452,11 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task<bool> ReleaseLeaseAsync(string agentId, string holderIdentity, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginAsync(db, cancellationToken);
         var changed = await db.AgentLeases
             .Where(l => l.AgentId == agentId && l.Held && l.HolderIdentity == holderIdentity)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Held, false), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return changed == 1;
     }
 
@@ -465,16 +491,22 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task<IReadOnlyList<string>> ExpireLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         // One statement: each lease is ended by exactly one of several replicas reaping at once.
-        await using var command = _dataSource.CreateCommand(
-            "UPDATE agent_leases SET held = false WHERE held AND expires_at < $1 RETURNING agent_id");
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await _rls.ApplyAsync(connection, transaction, cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "UPDATE agent_leases SET held = false WHERE held AND expires_at < $1 RETURNING agent_id", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = Utc(now) });
         var expired = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            expired.Add(reader.GetString(0));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                expired.Add(reader.GetString(0));
+            }
         }
 
+        await transaction.CommitAsync(cancellationToken);
         return expired;
     }
 
@@ -504,6 +536,7 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task<IReadOnlyList<AuditEvent>> ListAuditAsync(long afterSequence, int limit, string? tenantId, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginAsync(db, cancellationToken);
         var query = db.AuditEvents.Where(e => e.Sequence > afterSequence);
         if (tenantId is not null)
         {
@@ -517,6 +550,7 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task<AuditHead> GetAuditHeadAsync(CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginAsync(db, cancellationToken);
         var head = await db.AuditHeads.FirstOrDefaultAsync(h => h.Id == AuditHeadEntity.SingletonId, cancellationToken);
         return head is null ? AuditHead.Empty : new AuditHead(head.Count, head.Hash);
     }
@@ -611,12 +645,9 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
         return (agent, agent is null ? null : lease);
     }
 
-    private static async Task<IDbContextTransaction> BeginAsync(ControlPlaneDbContext db, CancellationToken cancellationToken)
-    {
-        // Any failure rolls the whole transaction back, so EF's savepoint before each SaveChanges is a wasted round trip.
-        db.Database.AutoSavepointsEnabled = false;
-        return await db.Database.BeginTransactionAsync(cancellationToken);
-    }
+    /// <summary>Every transaction on tenant-owned tables runs in the call's row-level security context.</summary>
+    private Task<IDbContextTransaction> BeginAsync(ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        _rls.BeginAsync(db, cancellationToken);
 
     private static int LimitOf(PageRequest page) =>
         page.Limit <= 0 ? PageRequest.DefaultLimit : Math.Min(page.Limit, PageRequest.MaxLimit);

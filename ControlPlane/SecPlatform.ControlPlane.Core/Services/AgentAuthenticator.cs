@@ -20,13 +20,25 @@ public sealed class AgentAuthenticator(IControlPlaneStore store, TimeProvider ti
             throw new DomainException(ErrorKind.Unauthenticated, "a valid agent key (spak_...) is required in the authorization header");
         }
 
-        var stored = await store.GetAgentKeyAsync(key.Id, cancellationToken);
-        if (stored is null || !SecretHash.Matches(key.Secret, stored.SecretHash) || stored.ExpiresAt <= time.GetUtcNow())
+        AgentWithLease? agent = null;
+        AgentKey? stored;
+        // The key says whose agent this is, so it is looked up before any tenant is known: the platform context.
+        using (TenantContext.Enter(TenantContext.Platform))
+        {
+            stored = await store.GetAgentKeyAsync(key.Id, cancellationToken);
+            if (stored is not null && SecretHash.Matches(key.Secret, stored.SecretHash) && !(stored.ExpiresAt <= time.GetUtcNow()))
+            {
+                agent = await store.GetAgentAsync(stored.AgentId, cancellationToken);
+            }
+        }
+
+        if (stored is null || agent is null)
         {
             throw new DomainException(ErrorKind.Unauthenticated, Refused);
         }
 
-        var agent = await store.GetAgentAsync(stored.AgentId, cancellationToken) ?? throw new DomainException(ErrorKind.Unauthenticated, Refused);
+        // The rest of the call: the agent's tenant, or every tenant for a platform agent (it serves them all).
+        TenantContext.Use(TenantContext.ForCaller(agent.Agent.TenantId));
         return (agent, stored.Id);
     }
 

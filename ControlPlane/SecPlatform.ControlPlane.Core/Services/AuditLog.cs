@@ -18,7 +18,13 @@ public sealed class AuditLog(IControlPlaneStore store, TimeProvider time, Contro
         string outcome, string detail, CancellationToken cancellationToken)
     {
         var entry = new AuditEntry(time.GetUtcNow(), actor.AdminId, action, resourceType, resourceId, tenantId, outcome, actor.PeerAddress, detail);
-        var appended = await store.AppendAuditAsync(entry, cancellationToken);
+        AuditEvent appended;
+        // One chain for the whole platform (its head row orders every append), and refusals carry no tenant.
+        using (TenantContext.Enter(TenantContext.Platform))
+        {
+            appended = await store.AppendAuditAsync(entry, cancellationToken);
+        }
+
         metrics.AuditHead(appended.Sequence);
         logger.LogInformation("Audit {Action} {ResourceType} {ResourceId} by {ActorId}: {Outcome}; audit head {AuditCount} {AuditHeadHash}",
             action, resourceType, resourceId, actor.AdminId, outcome, appended.Sequence, appended.Hash);
@@ -34,6 +40,9 @@ public sealed class AuditLog(IControlPlaneStore store, TimeProvider time, Contro
         {
             throw DomainException.Denied("verifying the audit chain needs a platform admin: the chain spans every tenant");
         }
+
+        // Every tenant's events and those of no tenant: the platform context, explicitly.
+        using var platform = TenantContext.Enter(TenantContext.Platform);
 
         var storedHead = await store.GetAuditHeadAsync(cancellationToken);
         metrics.AuditHead(storedHead.Count);

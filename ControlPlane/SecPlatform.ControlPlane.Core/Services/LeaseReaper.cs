@@ -27,6 +27,8 @@ public sealed class LeaseReaper(
     /// <summary>One pass; returns the agents whose leases it ended.</summary>
     public async Task<IReadOnlyList<string>> RunOnceAsync(CancellationToken cancellationToken)
     {
+        // Leases and claims of every tenant: the reaper is one of the few paths in the platform context.
+        using var platform = TenantContext.Enter(TenantContext.Platform);
         var now = time.GetUtcNow();
         var state = await store.RecordReaperRunAsync(now, _options.OutageGap, _options.Duration, cancellationToken);
         IReadOnlyList<string> expired = state.GraceUntil > now ? [] : await store.ExpireLeasesAsync(now, cancellationToken);

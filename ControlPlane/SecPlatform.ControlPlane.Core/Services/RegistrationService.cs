@@ -40,6 +40,9 @@ public sealed class RegistrationService
 
     public async Task<RegistrationResult> RegisterAsync(RegistrationRequest request, IPAddress? peer, CancellationToken cancellationToken)
     {
+        // The caller is anonymous until its token is found, and refusals are recorded under no tenant: the platform
+        // context. Only the registration itself runs in the token's tenant.
+        using var platform = TenantContext.Enter(TenantContext.Platform);
         var peerAddress = PeerAddress.Normalize(peer);
         var peerText = peerAddress?.ToString() ?? "";
         SecretToken.TryParse(request.BootstrapToken, SecretKind.BootstrapToken, out var presented);
@@ -112,7 +115,13 @@ public sealed class RegistrationService
             TenantId = agent.TenantId,
             Time = now,
         };
-        if (!await _store.RegisterAgentAsync(new NewAgentRegistration(agent, agentKey, lease, attempt, now), cancellationToken))
+        bool registered;
+        using (TenantContext.Enter(TenantContext.ForCaller(agent.TenantId)))
+        {
+            registered = await _store.RegisterAgentAsync(new NewAgentRegistration(agent, agentKey, lease, attempt, now), cancellationToken);
+        }
+
+        if (!registered)
         {
             // Lost the race for the last use (or revoked meanwhile): the same answer as any refusal.
             await RefuseAsync(token.Id, peerText, "used up or revoked concurrently", cancellationToken);

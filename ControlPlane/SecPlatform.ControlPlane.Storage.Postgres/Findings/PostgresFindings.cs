@@ -19,7 +19,7 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Findings;
 /// tenant's tables runs with <c>app.tenant_id</c> set for the transaction, which the row-level security policies
 /// will read. See docs/findings-ingest.md.
 /// </summary>
-internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbContext> contexts, NpgsqlDataSource dataSource)
+internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbContext> contexts, NpgsqlDataSource dataSource, RowSecurity rls)
 {
     private IReadOnlyDictionary<string, AssetKind>? _assetKinds;
 
@@ -47,7 +47,8 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             line, "column", port, protocol, message, cves, cwes, evidence, asset_id, asset_key, asset_host) FROM STDIN (FORMAT BINARY)
         """;
 
-    private const string SetTenant = $"SELECT set_config('{TenantSetting}', $1, true)";
+    // The writes run in the command's tenant only, even for a platform agent's ingest (platform context off).
+    private const string SetTenant = $"SELECT set_config('{TenantSetting}', $1, true), set_config('{RowSecurity.PlatformSetting}', 'off', true)";
 
     /// <summary>
     /// The batch, first report of each fingerprint; the fingerprints this attempt has not delivered yet; their
@@ -180,6 +181,8 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         int attempt;
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
+            // The call's context first (the agent's tenant, or the platform for a platform agent): the lock must see the row.
+            batch.BatchCommands.Add(rls.Command());
             batch.BatchCommands.Add(new NpgsqlBatchCommand(LockCommand) { Parameters = { new() { Value = reference.CommandId } } });
             if (ingest.Findings.Count > 0)
             {
@@ -187,6 +190,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             }
 
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0) || reader.GetString(0) != reference.AgentId)
             {
                 return new FindingIngestResult(CommandUpdateOutcome.NotFound, 0, 0);
@@ -242,7 +246,10 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
 
     public async Task<long> CountObservedAsync(string commandId, int attempt, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM finding_observations WHERE command_id = $1 AND attempt = $2");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await rls.ApplyAsync(connection, transaction, cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM finding_observations WHERE command_id = $1 AND attempt = $2", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = commandId });
         command.Parameters.Add(new NpgsqlParameter { Value = attempt });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
@@ -258,6 +265,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         IQueryable<FindingEntity> rows;
         if (query.CommandId is not null)
         {
@@ -321,6 +329,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
     public async Task<Finding?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var found = await db.Findings.FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
         return found is null ? null : ToDomain(found);
     }
@@ -347,6 +356,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var rows = db.Assets.AsQueryable();
         if (query.TenantId is not null)
         {
@@ -371,6 +381,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
     public async Task<Asset?> GetAssetAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var found = await db.Assets.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         return found is null ? null : ToDomain(found);
     }
@@ -379,6 +390,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await rls.ApplyAsync(connection, transaction, cancellationToken);
         DateTimeOffset claimedAt;
         await using (var check = new NpgsqlCommand(CheckCompleted, connection, transaction))
         {
@@ -430,8 +442,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         // One transaction: the row lock, the status and its history row. No savepoint before SaveChanges (any failure
         // rolls the whole transaction back).
-        db.Database.AutoSavepointsEnabled = false;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var finding = await db.Findings
             .FromSqlInterpolated($"SELECT * FROM findings WHERE id = {update.FindingId} FOR UPDATE")
             .AsTracking()
@@ -464,6 +475,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
     public async Task<IReadOnlyList<FindingStatusChange>> HistoryAsync(string findingId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var rows = await db.FindingStatusHistory.Where(c => c.FindingId == findingId).OrderBy(c => c.Id).ToListAsync(cancellationToken);
         return [.. rows.Select(c => new FindingStatusChange(c.FindingId, c.TenantId, c.FromStatus, c.ToStatus, c.Reason, c.Actor, c.CommandId, c.ChangedAt))];
     }

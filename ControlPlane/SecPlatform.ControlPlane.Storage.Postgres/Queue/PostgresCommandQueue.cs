@@ -15,7 +15,7 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Queue;
 /// replicas and agents never wait on each other's rows and never take the same command; an agent's update locks
 /// its one command row and checks the fencing token under that lock.
 /// </summary>
-internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDbContext> contexts, NpgsqlDataSource dataSource)
+internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDbContext> contexts, NpgsqlDataSource dataSource, RowSecurity rls)
 {
     private const string Queued = "queued";
     private const string Active = "status IN ('claimed', 'running')";
@@ -108,26 +108,31 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
 
     public async Task<(Command Command, bool Created)> EnqueueAsync(Command command, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var entity = ToEntity(command);
-        db.Commands.Add(entity);
-        try
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        await using (var transaction = await rls.BeginAsync(db, cancellationToken))
         {
-            await db.SaveChangesAsync(cancellationToken);
-            // Committed: long polls on every replica (each LISTENs) look for work now.
-            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresCommandListener.Channel}, {entity.TenantId})", cancellationToken);
-            return (ToDomain(entity), true);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
-        {
-            if (unique.ConstraintName != ControlPlaneDbContext.IdempotencyIndex)
+            var entity = ToEntity(command);
+            db.Commands.Add(entity);
+            try
             {
-                throw new StoreConflictException($"command {command.Id} conflicts with an existing row ({unique.ConstraintName})", e);
+                await db.SaveChangesAsync(cancellationToken);
+                // Delivered at commit: long polls on every replica (each LISTENs) look for work then.
+                await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresCommandListener.Channel}, {entity.TenantId})", cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return (ToDomain(entity), true);
+            }
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+            {
+                if (unique.ConstraintName != ControlPlaneDbContext.IdempotencyIndex)
+                {
+                    throw new StoreConflictException($"command {command.Id} conflicts with an existing row ({unique.ConstraintName})", e);
+                }
             }
         }
 
         // The unique index settled a concurrent enqueue with the same key: the first one stands.
         await using var read = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var readTransaction = await rls.BeginAsync(read, cancellationToken);
         var existing = await read.Commands.FirstAsync(
             c => c.TenantId == command.TenantId && c.IdempotencyKey == command.IdempotencyKey, cancellationToken);
         return (ToDomain(existing), false);
@@ -136,6 +141,7 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     public async Task<Command?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var found = await db.Commands.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         return found is null ? null : ToDomain(found);
     }
@@ -143,6 +149,7 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     public async Task<IReadOnlyList<Command>> ListAsync(CommandQuery query, PageRequest page, int limit, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var rows = db.Commands.AsQueryable();
         if (query.TenantId is not null)
         {
@@ -178,8 +185,7 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.Database.AutoSavepointsEnabled = false;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var turns = new Queue<string>(await db.Database
             .SqlQueryRaw<string>(TenantsInTurnOrder, ClaimParameters(request, request.TenantId))
             .ToListAsync(cancellationToken));
@@ -255,8 +261,7 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     public async Task<Command?> CancelAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.Database.AutoSavepointsEnabled = false;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var row = await LockAsync(db, id, cancellationToken);
         if (row is null)
         {
@@ -286,6 +291,7 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
         var at = Utc(now);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await rls.ApplyAsync(connection, transaction, cancellationToken);
         var lost = await SweepStepAsync(connection, transaction, SweepLostClaims, [at, Command.AgingPerPriorityPoint], cancellationToken);
         var timedOut = await SweepStepAsync(connection, transaction, SweepTimedOut, [at], cancellationToken);
         var expired = await SweepStepAsync(connection, transaction, SweepExpired, [at], cancellationToken);
@@ -299,6 +305,7 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     {
         var after = Utc(finishedAfter);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         return await db.Commands
             .Where(c => c.AgentId == agentId && c.StopRequested
                 && (c.Status == "claimed" || c.Status == "running" || c.FinishedAt > after))
@@ -310,6 +317,7 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     public async Task<IReadOnlyList<QueueDepth>> GetQueueDepthAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var counts = await db.Commands
             .Where(c => c.Status == Queued || c.Status == "claimed" || c.Status == "running")
             .GroupBy(c => new { c.TenantId, c.Status })
@@ -325,8 +333,7 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     private async Task<CommandUpdate> UpdateHeldAsync(CommandRef command, Action<CommandEntity> apply, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.Database.AutoSavepointsEnabled = false;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var row = await LockAsync(db, command.CommandId, cancellationToken);
         if (row is null || row.AgentId != command.AgentId)
         {

@@ -24,6 +24,8 @@ internal static class CallContextExtensions
     {
         var principal = await authenticator.AuthenticateAsync(context.BearerToken(), context.PeerIp()?.ToString() ?? "", context.CancellationToken);
         context.UserState[AdminKey] = principal;
+        // The rest of the call touches only the admin's tenant's rows, or every tenant's for an admin bound to none.
+        TenantContext.Use(TenantContext.ForCaller(principal.TenantId));
         return principal;
     }
 

@@ -59,8 +59,11 @@ public static class ControlPlaneApp
         builder.Services.AddControlPlaneCore();
         AddStore(builder, dataDir);
         builder.Services.AddSingleton<ErrorMappingInterceptor>();
+        builder.Services.AddSingleton<TenantContextInterceptor>();
         builder.Services.AddGrpc(grpc =>
         {
+            // First: the call's tenant context must exist before the error mapping's refusal audit reads it.
+            grpc.Interceptors.Add<TenantContextInterceptor>();
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
             grpc.MaxReceiveMessageSize = 4 * 1024 * 1024;
         }).AddJsonTranscoding();

@@ -11,6 +11,8 @@ public static class SeedData
     public static async Task SeedCommandsAsync(this TestControlPlane cp, string tenantId, int count, DateTimeOffset createdAt)
     {
         var queue = cp.Services.GetRequiredService<ICommandQueueStore>();
+        // Behind the API, so no caller sets a context: seeding is a platform path (any tenant's rows).
+        using var platform = TenantContext.Enter(TenantContext.Platform);
         for (var i = 0; i < count; i++)
         {
             var at = createdAt.AddMilliseconds(i);

@@ -6,7 +6,8 @@ namespace SecPlatform.ControlPlane.Tests.Storage;
 
 /// <summary>
 /// Stores as production runs them: a fresh database migrated by its owner, the store connected as the non-owner
-/// service role and its schema check passed. Disposing closes the stores' connection pools, so a long suite does
+/// service role and its schema check passed. Calls without a tenant context run in the platform context: these
+/// suites test the store contract across tenants; row-level security has its own tests. Disposing closes the stores' connection pools, so a long suite does
 /// not exhaust the server's connections.
 /// </summary>
 internal sealed class PostgresStoreFactory(PostgresServer server) : IDisposable
@@ -17,7 +18,7 @@ internal sealed class PostgresStoreFactory(PostgresServer server) : IDisposable
     {
         var database = await server.CreateDatabaseAsync();
         await new PostgresMigrator().MigrateAsync(database.OwnerConnectionString, database.ServiceRole, CancellationToken.None);
-        var store = new PostgresControlPlaneStore(database.ServiceConnectionString);
+        var store = new PostgresControlPlaneStore(database.ServiceConnectionString, TenantContext.Platform);
         lock (_databases)
         {
             _databases.Add(store, database);

@@ -177,7 +177,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<Po
 
     private PostgresControlPlaneStore Connect(string connectionString)
     {
-        var store = new PostgresControlPlaneStore(connectionString);
+        var store = new PostgresControlPlaneStore(connectionString, TenantContext.Platform);
         _stores.Add(store);
         return store;
     }

@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using SecPlatform.ControlPlane.Core.Storage;
+using SecPlatform.ControlPlane.Storage.Postgres.Data;
+
+namespace SecPlatform.ControlPlane.Storage.Postgres;
+
+/// <summary>
+/// Sets the row-level security context of a transaction from the call's <see cref="TenantContext"/>:
+/// <c>app.tenant_id</c> for a tenant, <c>app.platform = on</c> for the platform, both with
+/// <c>set_config(..., true)</c> so they end with the transaction and never leak through the connection pool.
+/// With no context the policies admit no tenant's rows (fail closed).
+/// </summary>
+internal sealed class RowSecurity(TenantContext? fallback)
+{
+    public const string TenantSetting = "app.tenant_id";
+    public const string PlatformSetting = "app.platform";
+
+    private const string Apply = $"SELECT set_config('{TenantSetting}', $1, true), set_config('{PlatformSetting}', $2, true)";
+
+    /// <summary>The call's context, else the store's fallback (tests of the store contract only; null in the service).</summary>
+    public TenantContext? Current => TenantContext.Current ?? fallback;
+
+    public NpgsqlBatchCommand Command()
+    {
+        var (tenant, platform) = Values(Current);
+        return new NpgsqlBatchCommand(Apply) { Parameters = { new() { Value = tenant }, new() { Value = platform } } };
+    }
+
+    public async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var (tenant, platform) = Values(Current);
+        await using var command = new NpgsqlCommand(Apply, connection, transaction)
+        {
+            Parameters = { new() { Value = tenant }, new() { Value = platform } },
+        };
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Begins a transaction on <paramref name="db"/> in the call's context.</summary>
+    public async Task<IDbContextTransaction> BeginAsync(ControlPlaneDbContext db, CancellationToken cancellationToken)
+    {
+        // Any failure rolls the whole transaction back, so EF's savepoint before each SaveChanges is a wasted round trip.
+        db.Database.AutoSavepointsEnabled = false;
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (tenant, platform) = Values(Current);
+        await db.Database.ExecuteSqlAsync(
+            $"SELECT set_config('app.tenant_id', {tenant}, true), set_config('app.platform', {platform}, true)", cancellationToken);
+        return transaction;
+    }
+
+    // An empty tenant matches no row; "off" is anything but "on".
+    private static (string Tenant, string Platform) Values(TenantContext? context) => context switch
+    {
+        null => ("", "off"),
+        { IsPlatform: true } => ("", "on"),
+        _ => (context.TenantId!, "off"),
+    };
+}
