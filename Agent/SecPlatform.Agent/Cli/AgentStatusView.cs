@@ -12,4 +12,5 @@ public sealed record AgentStatusView(
     IReadOnlyList<CapabilityView> Capabilities,
     DateTimeOffset RegisteredAt,
     string StateDirectory,
-    LeaseStatusView? Lease);
+    LeaseStatusView? Lease,
+    OutboxStatusView? Outbox = null);

@@ -3,13 +3,14 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SecPlatform.Agent.Hosting;
+using SecPlatform.Agent.Outbox;
 using SecPlatform.Agent.State;
 
 namespace SecPlatform.Agent.Cli;
 
 /// <summary>
-/// <c>secplat-agent status [--state-dir DIR] [--output table|json]</c>: the identity and the last lease
-/// state from the local state file, without asking the control plane. Never prints the key.
+/// <c>secplat-agent status [--state-dir DIR] [--output table|json]</c>: the identity, the last lease state and
+/// what waits in the outbox, from the local state file, without asking the control plane. Never prints the key.
 /// </summary>
 public sealed class StatusCommand(AgentRuntime runtime)
 {
@@ -33,7 +34,7 @@ public sealed class StatusCommand(AgentRuntime runtime)
         return command;
     }
 
-    public static AgentStatusView ToView(AgentIdentity identity, LeaseState? lease, string stateDirectory) => new(
+    public static AgentStatusView ToView(AgentIdentity identity, LeaseState? lease, string stateDirectory, OutboxTotals? outbox = null) => new(
         identity.AgentId,
         identity.Name,
         identity.Hostname,
@@ -47,7 +48,8 @@ public sealed class StatusCommand(AgentRuntime runtime)
         lease is null
             ? null
             : new LeaseStatusView(lease.HolderIdentity, lease.LastRenewAt, lease.LastRenewSentAt, lease.ServerRenewTime,
-                lease.LeaseDurationSeconds, lease.RenewIntervalSeconds, lease.Transitions, lease.Drain, lease.Cordoned));
+                lease.LeaseDurationSeconds, lease.RenewIntervalSeconds, lease.Transitions, lease.Drain, lease.Cordoned),
+        outbox is null ? null : new OutboxStatusView(outbox.Batches, outbox.Findings, outbox.Bytes, outbox.Completions));
 
     public static string RenderJson(AgentStatusView view) => JsonSerializer.Serialize(view, Json);
 
@@ -84,6 +86,11 @@ public sealed class StatusCommand(AgentRuntime runtime)
             rows.Add(("lease", "never renewed on this machine (is 'secplat-agent run' running?)"));
         }
 
+        if (view.Outbox is { } outbox)
+        {
+            rows.Add(("outbox", $"{outbox.Findings} findings in {outbox.Batches} batches ({outbox.Bytes} bytes), {outbox.Completions} completions to deliver"));
+        }
+
         var width = rows.Max(row => row.Name.Length) + 2;
         return string.Join(Environment.NewLine, rows.Select(row => (row.Name + ":").PadRight(width) + row.Value));
     }
@@ -94,7 +101,7 @@ public sealed class StatusCommand(AgentRuntime runtime)
     {
         var stateDirectory = CommonOptions.ResolveStateDirectory(parseResult, _stateDirectory, runtime);
         using var store = CommonOptions.OpenRegisteredStore(stateDirectory, runtime, out var identity);
-        var view = ToView(identity, store.GetLease(), stateDirectory);
+        var view = ToView(identity, store.GetLease(), stateDirectory, store.GetOutboxTotals());
         var text = parseResult.GetValue(_output) == "json" ? RenderJson(view) : RenderTable(view);
         await parseResult.InvocationConfiguration.Output.WriteLineAsync(text.AsMemory(), cancellationToken);
         return AgentExitCode.Ok;

@@ -7,7 +7,8 @@ namespace SecPlatform.Agent.Gateway;
 
 /// <summary>
 /// <see cref="IAgentGateway"/> over the generated client. Connects lazily (the control plane may be
-/// down when the agent starts) and reconnects after <c>Unavailable</c>, re-reading the discovery
+/// down when the agent starts) and reconnects after <c>Unavailable</c> or <c>Internal</c> (what the client
+/// reports when something else, e.g. an HTTP/1.1 server, now answers on the old port), re-reading the discovery
 /// document in case the control plane came back on another gRPC port.
 /// </summary>
 public sealed class GrpcAgentGateway(Uri server, SecretToken? agentKey, TimeProvider timeProvider) : IAgentGateway
@@ -28,6 +29,27 @@ public sealed class GrpcAgentGateway(Uri server, SecretToken? agentKey, TimeProv
     public Task DeregisterAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         CallAsync((client, options) => client.DeregisterAsync(new DeregisterRequest(), options).ResponseAsync, timeout, cancellationToken);
 
+    public Task<PullCommandsResponse> PullCommandsAsync(PullCommandsRequest request, TimeSpan timeout, CancellationToken cancellationToken) =>
+        CallAsync((client, options) => client.PullCommandsAsync(request, options).ResponseAsync, timeout, cancellationToken);
+
+    public Task<StartCommandResponse> StartCommandAsync(StartCommandRequest request, TimeSpan timeout, CancellationToken cancellationToken) =>
+        CallAsync((client, options) => client.StartCommandAsync(request, options).ResponseAsync, timeout, cancellationToken);
+
+    public Task<ReportProgressResponse> ReportProgressAsync(ReportProgressRequest request, TimeSpan timeout, CancellationToken cancellationToken) =>
+        CallAsync((client, options) => client.ReportProgressAsync(request, options).ResponseAsync, timeout, cancellationToken);
+
+    public Task<CompleteCommandResponse> CompleteCommandAsync(CompleteCommandRequest request, TimeSpan timeout, CancellationToken cancellationToken) =>
+        CallAsync((client, options) => client.CompleteCommandAsync(request, options).ResponseAsync, timeout, cancellationToken);
+
+    public async Task<IFindingStream> OpenFindingStreamAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = timeProvider.GetUtcNow().UtcDateTime + timeout;
+        var connection = await ConnectWithinAsync(timeout, cancellationToken);
+        var call = new AgentGateway.AgentGatewayClient(connection.Invoker)
+            .StreamFindings(new CallOptions(deadline: deadline, cancellationToken: cancellationToken));
+        return new GrpcFindingStream(call, () => Forget(connection));
+    }
+
     public void Dispose()
     {
         _disposed = true;
@@ -38,13 +60,29 @@ public sealed class GrpcAgentGateway(Uri server, SecretToken? agentKey, TimeProv
     private async Task<TResponse> CallAsync<TResponse>(
         Func<AgentGateway.AgentGatewayClient, CallOptions, Task<TResponse>> call, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        // The deadline covers the discovery fetch too, so a black-holed control plane cannot stall the caller.
-        using var deadline = new CancellationTokenSource(timeout, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        ControlPlaneConnection connection;
+        var deadline = timeProvider.GetUtcNow().UtcDateTime + timeout;
+        var connection = await ConnectWithinAsync(timeout, cancellationToken);
         try
         {
-            connection = await ConnectAsync(linked.Token);
+            var options = new CallOptions(deadline: deadline, cancellationToken: cancellationToken);
+            return await call(new AgentGateway.AgentGatewayClient(connection.Invoker), options);
+        }
+        catch (RpcException e) when (IsConnectionFailure(e))
+        {
+            Forget(connection);
+            throw;
+        }
+    }
+
+    /// <summary>The connection, made within <paramref name="timeout"/>: the deadline covers the discovery fetch too,
+    /// so a black-holed control plane cannot stall the caller.</summary>
+    private async Task<ControlPlaneConnection> ConnectWithinAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await ConnectAsync(linked.Token);
         }
         catch (ControlPlaneUnreachableException e)
         {
@@ -55,20 +93,15 @@ public sealed class GrpcAgentGateway(Uri server, SecretToken? agentKey, TimeProv
         {
             throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"no answer within {timeout}"));
         }
+    }
 
-        try
-        {
-            var options = new CallOptions(deadline: timeProvider.GetUtcNow().UtcDateTime + timeout, cancellationToken: cancellationToken);
-            return await call(new AgentGateway.AgentGatewayClient(connection.Invoker), options);
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
-        {
-            if (Interlocked.CompareExchange(ref _connection, null, connection) == connection)
-            {
-                connection.Dispose();
-            }
+    internal static bool IsConnectionFailure(RpcException e) => e.StatusCode is StatusCode.Unavailable or StatusCode.Internal;
 
-            throw;
+    private void Forget(ControlPlaneConnection connection)
+    {
+        if (Interlocked.CompareExchange(ref _connection, null, connection) == connection)
+        {
+            connection.Dispose();
         }
     }
 

@@ -1,10 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
+using SecPlatform.Agent.Commands;
 using SecPlatform.Agent.Gateway;
 using SecPlatform.Agent.Lease;
+using SecPlatform.Agent.Outbox;
 using SecPlatform.Agent.Platform;
 using SecPlatform.Agent.Policy;
 using SecPlatform.Agent.Scanners;
@@ -16,9 +19,12 @@ namespace SecPlatform.Agent.Hosting;
 /// host with Serilog on the console and the agent's background services.</summary>
 public static class AgentHost
 {
+    /// <summary>Time for killing scans past the drain timeout and recording them, on top of the configured stop steps.</summary>
+    public static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(15);
+
     public const string ConsoleTemplate = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}";
 
-    public static IHost Build(AgentIdentity identity, AgentStateStore store, AgentRuntime runtime)
+    public static IHost Build(AgentIdentity identity, AgentStateStore store, AgentRuntime runtime, int? concurrency = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -40,6 +46,15 @@ public static class AgentHost
             .WriteTo.Console(outputTemplate: ConsoleTemplate));
 
         builder.Services.AddAgentServices(identity, store, runtime);
+        if (concurrency is { } slots)
+        {
+            builder.Services.PostConfigure<CommandLoopOptions>(options => options.Concurrency = slots);
+        }
+
+        // A graceful stop drains scans, flushes the outbox, then releases the lease: give the host time for all three.
+        builder.Services.AddOptions<HostOptions>()
+            .Configure<IOptions<CommandLoopOptions>, IOptions<OutboxOptions>, IOptions<LeaseRenewalOptions>>((host, commands, outbox, lease) =>
+                host.ShutdownTimeout = commands.Value.DrainTimeout + outbox.Value.FlushTimeout + lease.Value.ReleaseTimeout + ShutdownMargin);
         return builder.Build();
     }
 
@@ -52,6 +67,27 @@ public static class AgentHost
                 "lease timeouts and the default renew interval must be positive")
             .Validate(o => o.MinimumBackoff > TimeSpan.Zero && o.InitialBackoff >= o.MinimumBackoff,
                 "the minimum back-off must be positive and not above the initial back-off")
+            .ValidateOnStart();
+
+        services.AddOptions<OutboxOptions>()
+            .BindConfiguration(OutboxOptions.Section)
+            .Validate(o => o.MaxBatchFindings is >= 1 and <= OutboxOptions.ServerMaxBatchFindings,
+                $"the outbox's batches hold 1 to {OutboxOptions.ServerMaxBatchFindings} findings")
+            .Validate(o => o.MaxBatchBytes is >= 1024 and <= 4 * 1024 * 1024, "the outbox's batches hold 1 KiB to 4 MiB")
+            .Validate(o => o.MaxPendingFindings > 0 && o.MaxPendingBytes > 0, "the outbox's size limits must be positive")
+            .Validate(o => o.CallTimeout > TimeSpan.Zero && o.StreamTimeout > TimeSpan.Zero && o.InitialDeliveryTimeout > TimeSpan.Zero
+                && o.FlushTimeout >= TimeSpan.Zero, "the outbox's timeouts must be positive")
+            .Validate(o => o.MinimumBackoff > TimeSpan.Zero && o.InitialBackoff >= o.MinimumBackoff && o.MaxBackoff >= o.InitialBackoff,
+                "the outbox's back-off must be positive, minimum <= initial <= maximum")
+            .ValidateOnStart();
+        services.AddOptions<CommandLoopOptions>()
+            .BindConfiguration(CommandLoopOptions.Section)
+            .Validate(o => o.Concurrency is >= 1 and <= CommandLoopOptions.MaxConcurrency, $"the concurrency must be 1 to {CommandLoopOptions.MaxConcurrency}")
+            .Validate(o => o.PullWaitSeconds is >= 0 and <= 30, "the pull wait must be 0 to 30 seconds")
+            .Validate(o => o.DrainTimeout >= TimeSpan.Zero && o.ProgressInterval > TimeSpan.Zero && o.CallTimeout > TimeSpan.Zero
+                && o.DeadlineGrace >= TimeSpan.Zero && o.IdleRecheck > TimeSpan.Zero, "the command loop's timeouts must be positive")
+            .Validate(o => o.MinimumBackoff > TimeSpan.Zero && o.InitialBackoff >= o.MinimumBackoff && o.MaxBackoff >= o.InitialBackoff,
+                "the command loop's back-off must be positive, minimum <= initial <= maximum")
             .ValidateOnStart();
 
         services.AddSingleton(runtime.TimeProvider);
@@ -79,7 +115,15 @@ public static class AgentHost
             identity.Hostname,
             runtime.TimeProvider,
             provider.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<LeaseMonitor>();
+        services.AddSingleton<OutboxStartupGate>();
+        services.AddSingleton<AgentOutbox>();
+        services.AddSingleton<RunningCommands>();
+        services.AddSingleton<CommandRunner>();
+        // Started in this order and stopped in reverse: the command loop drains, the sender flushes, the lease goes last.
         services.AddHostedService<LeaseRenewalService>();
+        services.AddHostedService<OutboxSender>();
+        services.AddHostedService<CommandLoopService>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SecPlatform.Agent.Gateway;
+using SecPlatform.Agent.Outbox;
 using SecPlatform.Agent.Platform;
 using SecPlatform.Agent.Scanners;
 using SecPlatform.Agent.State;
@@ -15,6 +16,10 @@ namespace SecPlatform.Agent.Lease;
 /// <see cref="HolderIdentity"/>, renews when the server says (with jitter), backs off while the control
 /// plane is unreachable (the lease is the server's business, so it just keeps trying), stops the agent
 /// when it was superseded or revoked, and releases the lease on a graceful stop.
+/// Its first acquire waits for the outbox's first delivery attempt (<see cref="OutboxStartupGate"/>): a new holder makes
+/// the control plane release this agent's earlier claims, and with them the fencing tokens the outbox still holds work
+/// under. Each answer goes to <see cref="LeaseMonitor"/> (self-fencing, drain, stop requests). Registered first among the
+/// agent's services, it is stopped last: the lease is held while scans drain and the outbox flushes, then released.
 /// </summary>
 public sealed partial class LeaseRenewalService(
     IAgentGateway gateway,
@@ -24,6 +29,8 @@ public sealed partial class LeaseRenewalService(
     ScannerDetector detector,
     MachineFacts machine,
     AgentRunOutcome outcome,
+    LeaseMonitor monitor,
+    OutboxStartupGate startupGate,
     IOptions<LeaseRenewalOptions> options,
     TimeProvider timeProvider,
     Random random,
@@ -39,6 +46,12 @@ public sealed partial class LeaseRenewalService(
         {
             var capabilities = await detector.DetectAsync(stoppingToken);
             LogCapabilities(capabilities.Count, string.Join(", ", capabilities.Select(c => $"{c.Scanner} {c.Version}")));
+            if (!startupGate.IsOpen)
+            {
+                LogWaitingForOutbox();
+                await startupGate.WaitAsync(stoppingToken);
+            }
+
             var exitCode = await RenewUntilStoppedAsync(capabilities, stoppingToken);
             outcome.Stop(exitCode);
             return;
@@ -74,6 +87,7 @@ public sealed partial class LeaseRenewalService(
             var request = new RenewLeaseRequest { HolderIdentity = holder.Value, Acquire = acquire, Version = machine.AgentVersion };
             request.Capabilities.Add(capabilities.Select(c => new Capability { Scanner = c.Scanner, Version = c.Version }));
             var sentAt = timeProvider.GetUtcNow();
+            var sentTimestamp = timeProvider.GetTimestamp();
             _acquireSent |= acquire;
 
             RenewLeaseResponse response;
@@ -88,11 +102,13 @@ public sealed partial class LeaseRenewalService(
             catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
             {
                 LogSuperseded(identity.AgentId, holder.Value, e.Status.Detail);
+                monitor.Lost(LeaseLoss.Superseded);
                 return AgentExitCode.Superseded;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated)
             {
                 LogKeyRefused(identity.AgentId, e.Status.Detail);
+                monitor.Lost(LeaseLoss.Revoked);
                 return AgentExitCode.Revoked;
             }
             catch (RpcException e)
@@ -111,6 +127,7 @@ public sealed partial class LeaseRenewalService(
             if (response.Revoked)
             {
                 LogRevoked(identity.AgentId);
+                monitor.Lost(LeaseLoss.Revoked);
                 return AgentExitCode.Revoked;
             }
 
@@ -145,6 +162,8 @@ public sealed partial class LeaseRenewalService(
             drain = response.Drain;
             cordoned = response.Cordoned;
             RecordLease(response, sentAt, renewInterval);
+            var duration = TimeSpan.FromSeconds(response.Lease?.LeaseDurationSeconds is > 0 and var seconds ? seconds : identity.LeaseDurationSeconds);
+            monitor.Renewed(sentTimestamp, duration, response.Drain, response.StopCommandIds);
 
             await Task.Delay(RenewSchedule.WithJitter(RenewSchedule.NextRenew(response, renewInterval), random), timeProvider, stoppingToken);
         }
@@ -213,6 +232,9 @@ public sealed partial class LeaseRenewalService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Found {CapabilityCount} scanners: {Capabilities}")]
     private partial void LogCapabilities(int capabilityCount, string capabilities);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for the outbox's first delivery attempt before acquiring the lease")]
+    private partial void LogWaitingForOutbox();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lease acquired as {HolderIdentity} (transitions {LeaseTransitions}, duration {LeaseDurationSeconds} s)")]
     private partial void LogAcquired(string holderIdentity, long leaseTransitions, int leaseDurationSeconds);

@@ -9,7 +9,7 @@ namespace SecPlatform.Agent.State;
 /// <summary>
 /// The agent's local state: one LiteDB file, <c>agent.db</c>, in a directory only the agent's user can
 /// open (0700, file 0600 on Unix). Collections (schema version <see cref="SchemaVersion"/>, kept in LiteDB's
-/// user version):
+/// user version; 2 added the outbox collections):
 /// <list type="bullet">
 /// <item><c>identity</c>: one document <c>_id = "agent"</c>: agentId, agentKey, serverUrl, name, hostname,
 /// tenantId (null for platform agents), platform, labels, capabilities [{scanner, version}],
@@ -19,14 +19,22 @@ namespace SecPlatform.Agent.State;
 /// <item><c>policy</c>: one document <c>_id = "current"</c>: allowedPaths [string], allowedNetworks [string, as
 /// <see cref="NetworkRule"/> prints them], allowedScanners ([string], or null for every installed scanner). Kept
 /// when the identity changes: it is the installer's decision, not the registration's.</item>
+/// <item><c>outbox_batches</c> (the outbox, see <c>AgentStateStore.Outbox.cs</c>): one small document per pending
+/// batch of findings, <c>_id</c> an Int64 that grows with each batch (oldest first): batchId, commandId, fencingToken,
+/// findingCount, sizeBytes, recordedAt.</item>
+/// <item><c>outbox_payloads</c>: the batch's findings, <c>_id</c> the batch's <c>_id</c>: payload (binary, the
+/// serialized <c>FindingBatch</c> message as sent). Kept apart so that listing and totals never load findings.</item>
+/// <item><c>outbox_completions</c>: one document per pending completion, <c>_id</c> an Int64 (oldest first):
+/// commandId, fencingToken, outcome, retryable, exitCode, summary, error, logTail, findingCount, durationMs,
+/// truncated, recordedAt, deliveryAttempts.</item>
 /// </list>
 /// The file is opened in LiteDB's shared mode so <c>status</c> can read while <c>run</c> writes.
 /// LiteDB types stay inside this class.
 /// </summary>
-public sealed class AgentStateStore : IDisposable
+public sealed partial class AgentStateStore : IDisposable
 {
     public const string FileName = "agent.db";
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private const string IdentityCollection = "identity";
     private const string IdentityId = "agent";

@@ -92,9 +92,10 @@ public sealed class GrpcAgentGatewayTests
         await using var second = await LoopbackControlPlane.StartAsync(httpPort, service);
         Assert.NotEqual(first.GrpcPort, second.GrpcPort);
 
-        // The old channel fails once; the next call reads the discovery document again.
+        // The old channel fails once; the next call reads the discovery document again. Nothing listens on the old
+        // port (Unavailable), or, when another test's HTTP/1.1 server took it meanwhile, the answer is not gRPC (Internal).
         var outage = await Assert.ThrowsAsync<RpcException>(() => gateway.RenewLeaseAsync(new RenewLeaseRequest(), Timeout, CancellationToken.None));
-        Assert.Equal(StatusCode.Unavailable, outage.StatusCode);
+        Assert.Contains(outage.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
         var response = await gateway.RenewLeaseAsync(new RenewLeaseRequest(), Timeout, CancellationToken.None);
 
         Assert.Equal(10, response.NextRenewSeconds);

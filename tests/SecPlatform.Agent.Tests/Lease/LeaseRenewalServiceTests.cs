@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SecPlatform.Agent.Lease;
+using SecPlatform.Agent.Outbox;
 using SecPlatform.Agent.Platform;
 using SecPlatform.Agent.Scanners;
 using SecPlatform.Agent.State;
@@ -27,6 +28,8 @@ public sealed class LeaseRenewalServiceTests : IAsyncDisposable
     private readonly HolderIdentity _holder = HolderIdentity.Create("test-host");
     private readonly FakeLifetime _lifetime = new();
     private readonly ListLogger<LeaseRenewalService> _logger = new();
+    private readonly OutboxStartupGate _gate = new();
+    private LeaseMonitor? _monitor;
     private AgentRunOutcome? _outcome;
     private LeaseRenewalService? _service;
 
@@ -249,12 +252,76 @@ public sealed class LeaseRenewalServiceTests : IAsyncDisposable
         Assert.DoesNotContain(_logger.Entries, e => e.Message.Contains(_identity.AgentKey.Secret));
     }
 
-    private async Task StartAsync(Random random, IReadOnlyList<ScannerVersionProbe>? probes = null, string? path = null)
+    [Fact]
+    public async Task Start_OutboxGateClosed_DoesNotAcquireUntilItOpens()
     {
+        await StartAsync(new ScriptedRandom(0.5), gateOpen: false);
+        for (var i = 0; i < 20; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5);
+        }
+
+        Assert.Empty(_gateway.Renewals);
+        Assert.Contains(_logger.Entries, e => e.Message.Contains("first delivery attempt"));
+
+        _gate.Open();
+        await DriveUntilAsync(() => _gateway.Renewals.Count >= 1);
+
+        Assert.True(_gateway.Renewals[0].Request.Acquire);
+    }
+
+    [Fact]
+    public async Task Renew_Answered_TellsTheMonitorWithDrainAndStopRequests()
+    {
+        var stops = new List<string>();
+        _gateway.OnRenew = (index, _) =>
+        {
+            var answer = FakeAgentGateway.Answer(nextRenewSeconds: 10, drain: index >= 1);
+            answer.StopCommandIds.Add($"cmd{index:D9}");
+            return answer;
+        };
+
+        await StartAsync(new ScriptedRandom(0.5));
+        _monitor!.StopRequested += ids => { lock (stops) { stops.AddRange(ids); } };
+        await DriveUntilAsync(() => _gateway.Renewals.Count >= 2);
+        await WaitForAsync(() => _monitor.WhyNoWork() is not null && _monitor.WhyNoWork()!.Contains("drain"));
+
+        lock (stops)
+        {
+            Assert.Contains("cmd000000001", stops);
+        }
+    }
+
+    [Fact]
+    public async Task Renew_Superseded_FencesTheMonitorForGood()
+    {
+        var fenced = new List<LeaseLoss>();
+        _gateway.OnRenew = (index, _) => index == 0
+            ? FakeAgentGateway.Answer(nextRenewSeconds: 10)
+            : throw FakeAgentGateway.Error(StatusCode.FailedPrecondition, "another process holds this agent's lease");
+
+        await StartAsync(new ScriptedRandom(0.5));
+        _monitor!.Fenced += fenced.Add;
+        await DriveUntilAsync(() => Service.ExecuteTask!.IsCompleted);
+
+        Assert.Equal([LeaseLoss.Superseded], fenced);
+        Assert.True(_monitor.IsFenced);
+        Assert.Contains("another process", _monitor.WhyNoWork());
+    }
+
+    private async Task StartAsync(Random random, IReadOnlyList<ScannerVersionProbe>? probes = null, string? path = null, bool gateOpen = true)
+    {
+        if (gateOpen)
+        {
+            _gate.Open();
+        }
+
+        _monitor = new LeaseMonitor(_time, new ListLogger<LeaseMonitor>());
         var detector = new ScannerDetector(probes ?? [], new ExecutableLocator(AgentPlatforms.Current, name => name == "PATH" ? path : null), _time);
         var machine = new MachineFacts("test-host", "linux", "x64", "9.9.9-test");
         _outcome = new AgentRunOutcome(_lifetime);
-        _service = new LeaseRenewalService(_gateway, _store, _identity, _holder, detector, machine, _outcome,
+        _service = new LeaseRenewalService(_gateway, _store, _identity, _holder, detector, machine, _outcome, _monitor, _gate,
             Options.Create(new LeaseRenewalOptions()), _time, random, _logger);
         await _service.StartAsync(CancellationToken.None);
     }
@@ -308,6 +375,7 @@ public sealed class LeaseRenewalServiceTests : IAsyncDisposable
             _service.Dispose();
         }
 
+        _monitor?.Dispose();
         _store.Dispose();
         _temp.Dispose();
     }

@@ -1,5 +1,11 @@
+using System.Security.Cryptography;
+using System.Text;
+using SecPlatform.Agent.Findings;
+using SecPlatform.Agent.Outbox;
 using SecPlatform.Agent.Scanners;
 using SecPlatform.Agent.State;
+using SecPlatform.Contracts.Agent.V1;
+using AgentSeverity = SecPlatform.Agent.Findings.Severity;
 
 namespace SecPlatform.Agent.Tests.Support;
 
@@ -30,4 +36,32 @@ public static class Samples
         Transitions: 3,
         Drain: true,
         Cordoned: false);
+
+    /// <summary>A finding on line <paramref name="line"/> of a sample file, with a fingerprint derived from <paramref name="key"/>.</summary>
+    public static NormalizedFinding Finding(int line, string key = "", string? message = null) => new(
+        Scanner: "shellcheck",
+        RuleId: "SC2086",
+        Title: "Double quote to prevent globbing and word splitting.",
+        Severity: AgentSeverity.Medium,
+        Asset: FindingAsset.File("web-1.example", "/srv/app/copy.sh"),
+        Host: "web-1.example",
+        Location: new FindingLocation(File: "/srv/app/copy.sh", Line: line, Column: 15),
+        Message: message ?? "Double quote to prevent globbing and word splitting.",
+        Cves: [],
+        Cwes: ["CWE-78"],
+        Evidence: "cp $f $2",
+        Fingerprint: Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{key}/{line}"))));
+
+    public static IReadOnlyList<NormalizedFinding> ManyFindings(int count, string key = "") => [.. Enumerable.Range(1, count).Select(i => Finding(i, key))];
+
+    /// <summary>A completion as the command runner records it (the outbox fills in the finding count and time).</summary>
+    public static OutboxCompletion Completion(string commandId, long fencingToken = 1, CompletionOutcome outcome = CompletionOutcome.Succeeded) =>
+        new(0, commandId, fencingToken, outcome, false, 1, "shellcheck succeeded", "", "log tail", 0, 42, false, default);
+
+    public static AssignedCommand Command(string id, string scanner, string path, long fencingToken = 1, int timeoutSeconds = 0)
+    {
+        var command = new AssignedCommand { Id = id, TenantId = "tenant000001", Scanner = scanner, FencingToken = fencingToken, Attempt = (int)fencingToken, TimeoutSeconds = timeoutSeconds };
+        command.Parameters.Add("path", path);
+        return command;
+    }
 }
