@@ -17,7 +17,7 @@ namespace SecPlatform.Agent.Tests.Commands;
 /// entry that waits for a file, and real shellcheck) and a real outbox; lease time runs on a fake clock.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-public sealed class CommandLoopServiceTests : IAsyncDisposable
+public sealed class CommandLoopServiceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
 
@@ -310,7 +310,10 @@ public sealed class CommandLoopServiceTests : IAsyncDisposable
         await _loop.StartAsync(CancellationToken.None);
     }
 
-    public async ValueTask DisposeAsync()
+    // xUnit 2 disposes test classes through IAsyncLifetime (it does not call IAsyncDisposable).
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_loop is not null)
         {

@@ -15,13 +15,13 @@ namespace SecPlatform.Agent.Tests.Lease;
 
 /// <summary>The renew loop against a scripted control plane, on a fake clock: nothing here sleeps for the loop's delays.</summary>
 [UnsupportedOSPlatform("windows")]
-public sealed class LeaseRenewalServiceTests : IAsyncDisposable
+public sealed class LeaseRenewalServiceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(150);
 
     private readonly TempDirectory _temp = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly CountingTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly FakeAgentGateway _gateway;
     private readonly AgentStateStore _store;
     private readonly AgentIdentity _identity = Samples.Identity() with { LeaseDurationSeconds = 40, RenewIntervalSeconds = 10 };
@@ -327,11 +327,13 @@ public sealed class LeaseRenewalServiceTests : IAsyncDisposable
     }
 
     /// <summary>Moves the fake clock in small steps until <paramref name="done"/>, pausing after each call the
-    /// loop makes so it has scheduled its next wait before the clock moves on.</summary>
+    /// loop makes until it has scheduled its next wait (a new timer on the clock) before the clock moves on: on a busy
+    /// machine a fixed pause is not always long enough.</summary>
     private async Task DriveUntilAsync(Func<bool> done)
     {
         var watch = Stopwatch.StartNew();
         var seen = _gateway.Renewals.Count;
+        var timers = _time.TimersCreated;
         while (!done())
         {
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"gave up after {_gateway.Renewals.Count} renewals");
@@ -339,12 +341,19 @@ public sealed class LeaseRenewalServiceTests : IAsyncDisposable
             if (_gateway.Renewals.Count != seen)
             {
                 seen = _gateway.Renewals.Count;
-                await Task.Delay(30);
+                var waiting = Stopwatch.StartNew();
+                while (_time.TimersCreated <= timers && !done() && waiting.Elapsed < TimeSpan.FromSeconds(5))
+                {
+                    await Task.Delay(2);
+                }
+
+                await Task.Delay(5);
                 continue;
             }
 
             if (!done())
             {
+                timers = _time.TimersCreated;
                 _time.Advance(Step);
             }
         }
@@ -367,7 +376,10 @@ public sealed class LeaseRenewalServiceTests : IAsyncDisposable
         Assert.InRange(gap, expected, expected + Tolerance);
     }
 
-    public async ValueTask DisposeAsync()
+    // xUnit 2 disposes test classes through IAsyncLifetime (it does not call IAsyncDisposable).
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_service is not null)
         {

@@ -12,7 +12,7 @@ using SecPlatform.Contracts.Agent.V1;
 namespace SecPlatform.Agent.Tests.Outbox;
 
 /// <summary>The sender against a scripted control plane, on a real outbox and a fake clock.</summary>
-public sealed class OutboxSenderTests : IAsyncDisposable
+public sealed class OutboxSenderTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
@@ -267,7 +267,10 @@ public sealed class OutboxSenderTests : IAsyncDisposable
         await _sender.StartAsync(CancellationToken.None);
     }
 
-    public async ValueTask DisposeAsync()
+    // xUnit 2 disposes test classes through IAsyncLifetime (it does not call IAsyncDisposable).
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_sender is not null)
         {
