@@ -43,9 +43,19 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
         // Failures still surface as exceptions to the caller, which logs them.
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         _serviceRole = builder.ConnectionStringBuilder.Username is { Length: > 0 } role ? role : "SERVICE_ROLE";
+        // The store keeps no session state on a connection (the row-level security context is transaction-local,
+        // staging tables are ON COMMIT DROP, the NOTIFY listener unlistens before it gives its connection back), so the
+        // DISCARD ALL on every return to the pool is a wasted round trip; and it would drop the prepared statements.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        // The hot statements (authentication, claim, renewal, completion) are prepared, as the raw baselines' are.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 128;
+        }
+
         _dataSource = builder.Build();
-        _contexts = new PooledDbContextFactory<ControlPlaneDbContext>(ControlPlaneDbContextOptions.Create(_dataSource));
         _rls = new RowSecurity(fallbackContext);
+        _contexts = new PooledDbContextFactory<ControlPlaneDbContext>(ControlPlaneDbContextOptions.Create(_dataSource, _rls));
         _queue = new PostgresCommandQueue(_contexts, _dataSource, _rls);
         _findings = new PostgresFindings(_contexts, _dataSource, _rls);
     }
@@ -182,7 +192,6 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task<BootstrapToken?> GetBootstrapTokenAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await BeginAsync(db, cancellationToken);
         var found = await db.BootstrapTokens.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         return found is null ? null : ToDomain(found);
     }
@@ -286,7 +295,6 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task<AgentWithLease?> GetAgentAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await BeginAsync(db, cancellationToken);
         var found = await db.Agents.Include(a => a.Lease)
             .FirstOrDefaultAsync(a => a.Id == id && a.DeregisteredAt == null, cancellationToken);
         return found?.Lease is null ? null : ToDomain(found, found.Lease);
@@ -368,7 +376,6 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     public async Task<AgentKey?> GetAgentKeyAsync(string keyId, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await BeginAsync(db, cancellationToken);
         var found = await db.AgentKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         return found is null ? null : ToDomain(found);
     }

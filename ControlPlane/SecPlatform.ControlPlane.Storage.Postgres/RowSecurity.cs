@@ -38,17 +38,20 @@ internal sealed class RowSecurity(TenantContext? fallback)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Begins a transaction on <paramref name="db"/> in the call's context.</summary>
+    /// <summary>
+    /// Begins a transaction on <paramref name="db"/> in the call's context. It costs no round trip of its own: Npgsql
+    /// sends BEGIN with the first statement, and <see cref="Data.RowSecurityCommandInterceptor"/> the context with
+    /// every EF statement.
+    /// </summary>
     public async Task<IDbContextTransaction> BeginAsync(ControlPlaneDbContext db, CancellationToken cancellationToken)
     {
         // Any failure rolls the whole transaction back, so EF's savepoint before each SaveChanges is a wasted round trip.
         db.Database.AutoSavepointsEnabled = false;
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (tenant, platform) = Values(Current);
-        await db.Database.ExecuteSqlAsync(
-            $"SELECT set_config('app.tenant_id', {tenant}, true), set_config('app.platform', {platform}, true)", cancellationToken);
-        return transaction;
+        return await db.Database.BeginTransactionAsync(cancellationToken);
     }
+
+    /// <summary>The setting values of the call's context.</summary>
+    public (string Tenant, string Platform) Values() => Values(Current);
 
     // An empty tenant matches no row; "off" is anything but "on".
     private static (string Tenant, string Platform) Values(TenantContext? context) => context switch

@@ -57,7 +57,7 @@ public sealed class AgentCommandService(
                 {
                     foreach (var command in claimed)
                     {
-                        logger.LogInformation("Command {CommandId} ({Scanner}) claimed by agent {AgentId}, attempt {Attempt}",
+                        logger.LogDebug("Command {CommandId} ({Scanner}) claimed by agent {AgentId}, attempt {Attempt}",
                             command.Id, command.Scanner, agent.Id, command.Attempt);
                     }
 
@@ -129,7 +129,7 @@ public sealed class AgentCommandService(
         var completion = new CommandCompletion(commandRef, outcome, retryable, exitCode, Truncate(Strip(summary), 1000), Truncate(Strip(error), 4000),
             TruncateStart(logTail ?? "", MaxLogTailBytes), findingCount, truncated, now, retryAt);
         var command = Check(await queue.CompleteCommandAsync(completion, cancellationToken), commandRef.CommandId);
-        logger.LogInformation("Command {CommandId} attempt {Attempt} ended {Outcome} on agent {AgentId}: now {Status}",
+        logger.LogDebug("Command {CommandId} attempt {Attempt} ended {Outcome} on agent {AgentId}: now {Status}",
             command.Id, command.Attempt, outcome.Word(), caller.Agent.Id, command.Status.Word());
         if (command.Status == CommandStatus.Succeeded && !command.Truncated)
         {

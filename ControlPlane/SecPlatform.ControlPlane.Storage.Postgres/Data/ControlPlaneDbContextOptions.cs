@@ -10,6 +10,11 @@ internal static class ControlPlaneDbContextOptions
     public static DbContextOptions<ControlPlaneDbContext> Create(NpgsqlDataSource dataSource) =>
         Configure(new DbContextOptionsBuilder<ControlPlaneDbContext>(), b => b.UseNpgsql(dataSource, ConfigureNpgsql)).Options;
 
+    /// <summary>The store's options: every statement carries the call's row-level security context.</summary>
+    public static DbContextOptions<ControlPlaneDbContext> Create(NpgsqlDataSource dataSource, RowSecurity rls) =>
+        Configure(new DbContextOptionsBuilder<ControlPlaneDbContext>(), b => b.UseNpgsql(dataSource, ConfigureNpgsql))
+            .AddInterceptors(new RowSecurityCommandInterceptor(rls)).Options;
+
     public static DbContextOptions<ControlPlaneDbContext> Create(string connectionString) =>
         Configure(new DbContextOptionsBuilder<ControlPlaneDbContext>(), b => b.UseNpgsql(connectionString, ConfigureNpgsql)).Options;
 

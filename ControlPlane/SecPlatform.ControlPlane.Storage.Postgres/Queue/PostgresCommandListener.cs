@@ -31,9 +31,19 @@ internal sealed class PostgresCommandListener(NpgsqlDataSource dataSource, Comma
                 }
 
                 signal.Notify();
-                while (true)
+                try
                 {
-                    await connection.WaitAsync(stoppingToken);
+                    while (true)
+                    {
+                        await connection.WaitAsync(stoppingToken);
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    // The pool does not reset connections (No Reset On Close): this one goes back without its LISTEN.
+                    await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+                    await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+                    throw;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

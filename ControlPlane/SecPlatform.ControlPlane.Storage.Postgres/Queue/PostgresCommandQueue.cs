@@ -141,7 +141,6 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     public async Task<Command?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var found = await db.Commands.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         return found is null ? null : ToDomain(found);
     }
@@ -305,7 +304,6 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     {
         var after = Utc(finishedAfter);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await rls.BeginAsync(db, cancellationToken);
         return await db.Commands
             .Where(c => c.AgentId == agentId && c.StopRequested
                 && (c.Status == "claimed" || c.Status == "running" || c.FinishedAt > after))
