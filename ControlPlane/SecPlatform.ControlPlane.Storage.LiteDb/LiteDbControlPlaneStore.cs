@@ -260,6 +260,11 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
     public Task<AgentKey?> GetAgentKeyAsync(string keyId, CancellationToken cancellationToken) =>
         Read(() => _keys.FindById(keyId)?.ToDomain(), cancellationToken);
 
+    public Task<AgentKeyLookup?> GetAgentByKeyAsync(string keyId, CancellationToken cancellationToken) =>
+        Read(() => _keys.FindById(keyId) is { } key && FindLiveAgent(key.AgentId) is { } agent
+            ? new AgentKeyLookup(key.ToDomain(), agent.ToDomain())
+            : null, cancellationToken);
+
     public Task RotateAgentKeyAsync(AgentKey newKey, DateTimeOffset previousKeysExpireAt, CancellationToken cancellationToken) =>
         WriteAsync(() =>
         {

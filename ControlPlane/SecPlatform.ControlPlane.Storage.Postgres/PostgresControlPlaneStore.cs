@@ -8,6 +8,7 @@ using SecPlatform.ControlPlane.Core.Storage;
 using SecPlatform.ControlPlane.Storage.Postgres.Data;
 using SecPlatform.ControlPlane.Storage.Postgres.Entities;
 using SecPlatform.ControlPlane.Storage.Postgres.Findings;
+using SecPlatform.ControlPlane.Storage.Postgres.Leases;
 using SecPlatform.ControlPlane.Storage.Postgres.Queue;
 using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
 
@@ -380,6 +381,19 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
         return found is null ? null : ToDomain(found);
     }
 
+    public async Task<AgentKeyLookup?> GetAgentByKeyAsync(string keyId, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var found = await (
+                from k in db.AgentKeys
+                join a in db.Agents on k.AgentId equals a.Id
+                join l in db.AgentLeases on a.Id equals l.AgentId
+                where k.Id == keyId && a.DeregisteredAt == null
+                select new { Key = k, Agent = a, Lease = l })
+            .FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : new AgentKeyLookup(ToDomain(found.Key), ToDomain(found.Agent, found.Lease));
+    }
+
     public async Task RotateAgentKeyAsync(AgentKey newKey, DateTimeOffset previousKeysExpireAt, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
@@ -401,6 +415,11 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
 
     public async Task<LeaseRenewal> RenewLeaseAsync(LeaseRenewRequest request, CancellationToken cancellationToken)
     {
+        if (await HeldLeaseRenewal.TryAsync(_dataSource, _rls, request, cancellationToken) is { } renewed)
+        {
+            return new LeaseRenewal(LeaseRenewOutcome.Renewed, renewed);
+        }
+
         var now = Utc(request.Now);
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await BeginAsync(db, cancellationToken);

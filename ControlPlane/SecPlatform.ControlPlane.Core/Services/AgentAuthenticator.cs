@@ -20,19 +20,15 @@ public sealed class AgentAuthenticator(IControlPlaneStore store, TimeProvider ti
             throw new DomainException(ErrorKind.Unauthenticated, "a valid agent key (spak_...) is required in the authorization header");
         }
 
-        AgentWithLease? agent = null;
-        AgentKey? stored;
+        AgentKeyLookup? found;
         // The key says whose agent this is, so it is looked up before any tenant is known: the platform context.
         using (TenantContext.Enter(TenantContext.Platform))
         {
-            stored = await store.GetAgentKeyAsync(key.Id, cancellationToken);
-            if (stored is not null && SecretHash.Matches(key.Secret, stored.SecretHash) && !(stored.ExpiresAt <= time.GetUtcNow()))
-            {
-                agent = await store.GetAgentAsync(stored.AgentId, cancellationToken);
-            }
+            found = await store.GetAgentByKeyAsync(key.Id, cancellationToken);
         }
 
-        if (stored is null || agent is null)
+        if (found is not { Key: var stored, Agent: var agent }
+            || !SecretHash.Matches(key.Secret, stored.SecretHash) || stored.ExpiresAt <= time.GetUtcNow())
         {
             throw new DomainException(ErrorKind.Unauthenticated, Refused);
         }

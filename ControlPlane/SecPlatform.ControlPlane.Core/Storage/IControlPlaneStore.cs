@@ -57,6 +57,11 @@ public interface IControlPlaneStore : ICommandQueueStore, IFindingStore, IAssetS
     /// <summary>Marks the agent deregistered, ends its lease and deletes its keys. False when unknown.</summary>
     Task<bool> DeregisterAgentAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
     Task<AgentKey?> GetAgentKeyAsync(string keyId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The key with its agent and lease, in one read (every agent call authenticates); null when the key is unknown
+    /// or its agent is deregistered. Expiry and the secret are the caller's to check.
+    /// </summary>
+    Task<AgentKeyLookup?> GetAgentByKeyAsync(string keyId, CancellationToken cancellationToken);
     /// <summary>Adds <paramref name="newKey"/> and makes every other key of the agent expire at <paramref name="previousKeysExpireAt"/> at the latest.</summary>
     Task RotateAgentKeyAsync(AgentKey newKey, DateTimeOffset previousKeysExpireAt, CancellationToken cancellationToken);
 

@@ -607,6 +607,59 @@ public abstract class StoreConformanceTests
     }
 
     [Fact]
+    public async Task GetAgentByKeyAsync_LiveAgent_ReturnsKeyAgentAndLeaseInOneRead()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = await AddTenantAsync(store, "keys");
+        var registration = await RegisterAsync(store, tenant, TestData.At(1));
+        await RegisterAsync(store, tenant, TestData.At(2));
+        await store.RenewLeaseAsync(Renew(registration.Agent.Id, HolderA, true, TestData.At(3)), Ct);
+        await store.ApplyAgentActionAsync(registration.Agent.Id, AgentAction.Cordon, TestData.At(4), Ct);
+
+        var found = await store.GetAgentByKeyAsync(registration.Key.Id, Ct);
+
+        Assert.NotNull(found);
+        Assert.Equal(registration.Key.Id, found.Key.Id);
+        Assert.Equal(registration.Agent.Id, found.Key.AgentId);
+        Assert.Equal(registration.Key.SecretHash, found.Key.SecretHash);
+        Assert.Null(found.Key.ExpiresAt);
+        Assert.Equal(registration.Agent.Id, found.Agent.Agent.Id);
+        Assert.Equal(tenant, found.Agent.Agent.TenantId);
+        Assert.True(found.Agent.Agent.Cordoned);
+        Assert.Equal(registration.Agent.Id, found.Agent.Lease.AgentId);
+        Assert.True(found.Agent.Lease.Held);
+        Assert.Equal(HolderA, found.Agent.Lease.HolderIdentity);
+        Assert.Equal(TestData.At(3).AddSeconds(40), found.Agent.Lease.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task GetAgentByKeyAsync_RotatedKeyAndRevokedAgent_ReturnsThemForTheCallerToJudge()
+    {
+        var store = await CreateStoreAsync();
+        var registration = await RegisterAsync(store, null, TestData.At(1));
+        await store.RotateAgentKeyAsync(TestData.NewKey(registration.Agent.Id, TestData.At(2)), TestData.At(60_000), Ct);
+        await store.ApplyAgentActionAsync(registration.Agent.Id, AgentAction.Revoke, TestData.At(3), Ct);
+
+        var found = await store.GetAgentByKeyAsync(registration.Key.Id, Ct);
+
+        Assert.NotNull(found);
+        Assert.Equal(TestData.At(60_000), found.Key.ExpiresAt);
+        Assert.Equal(TestData.At(3), found.Agent.Agent.RevokedAt);
+        Assert.False(found.Agent.Lease.Held);
+    }
+
+    [Fact]
+    public async Task GetAgentByKeyAsync_UnknownKeyOrDeregisteredAgent_ReturnsNull()
+    {
+        var store = await CreateStoreAsync();
+        var registration = await RegisterAsync(store, null, TestData.At(1));
+        Assert.True(await store.DeregisterAgentAsync(registration.Agent.Id, TestData.At(2), Ct));
+
+        Assert.Null(await store.GetAgentByKeyAsync(registration.Key.Id, Ct));
+        Assert.Null(await store.GetAgentByKeyAsync("unknown00000", Ct));
+    }
+
+    [Fact]
     public async Task RotateAgentKeyAsync_NewKey_OldKeyGetsExpiryAndNewKeyIsFound()
     {
         var store = await CreateStoreAsync();
@@ -796,6 +849,33 @@ public abstract class StoreConformanceTests
         var capability = Assert.Single(stored?.Agent.Capabilities ?? []);
         Assert.Equal("bandit", capability.Scanner);
         Assert.Equal("1.7.5", capability.Version);
+    }
+
+    [Fact]
+    public async Task RenewLeaseAsync_HolderRenewsWithSameThenNewVersion_RenewedAndAgentUpdatedOnlyOnChange()
+    {
+        var store = await CreateStoreAsync();
+        var registration = await RegisterAsync(store, null, TestData.At(1));
+        Capability[] capabilities = [new Capability { Scanner = "bandit", Version = "1.7.5" }];
+        await store.RenewLeaseAsync(Renew(registration.Agent.Id, HolderA, true, TestData.At(100), version: "0.2.0", capabilities: capabilities), Ct);
+
+        var same = await store.RenewLeaseAsync(
+            Renew(registration.Agent.Id, HolderA, false, TestData.At(200), version: "0.2.0", capabilities: capabilities), Ct);
+        var upgraded = await store.RenewLeaseAsync(
+            Renew(registration.Agent.Id, HolderA, false, TestData.At(300), version: "0.3.0", capabilities: [.. capabilities, new Capability { Scanner = "nmap", Version = "7.93" }]), Ct);
+
+        Assert.Equal(LeaseRenewOutcome.Renewed, same.Outcome);
+        Assert.Equal("0.2.0", same.Agent?.Agent.Version);
+        Assert.Equal(TestData.At(200), same.Agent?.Lease.RenewTime);
+        Assert.Equal(TestData.At(100), same.Agent?.Lease.AcquireTime);
+        Assert.Equal(registration.Agent.Name, same.Agent?.Agent.Name);
+        Assert.Equal(LeaseRenewOutcome.Renewed, upgraded.Outcome);
+        Assert.Equal("0.3.0", upgraded.Agent?.Agent.Version);
+        var stored = await store.GetAgentAsync(registration.Agent.Id, Ct);
+        Assert.Equal("0.3.0", stored?.Agent.Version);
+        Assert.Equal(["bandit", "nmap"], stored?.Agent.Capabilities.Select(c => c.Scanner));
+        Assert.Equal(TestData.At(300), stored?.Lease.RenewTime);
+        Assert.Equal(TestData.At(40_300), stored?.Lease.ExpiresAt);
     }
 
     [Fact]

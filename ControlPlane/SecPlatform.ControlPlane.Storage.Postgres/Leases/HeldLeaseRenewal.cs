@@ -1,0 +1,99 @@
+using Npgsql;
+using NpgsqlTypes;
+using SecPlatform.ControlPlane.Core.Domain;
+using SecPlatform.ControlPlane.Core.Storage;
+using SecPlatform.ControlPlane.Storage.Postgres.Entities;
+using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
+
+namespace SecPlatform.ControlPlane.Storage.Postgres.Leases;
+
+/// <summary>
+/// The common renewal, the holder renewing the lease it holds, as one statement with its row-level security context
+/// in the same round trip (an implicit transaction): what a fleet sends every 10 s per agent. It changes the lease
+/// only where the locking read-modify-write of the store would have answered <see cref="LeaseRenewOutcome.Renewed"/>
+/// with the same values, and only when the agent's version and capabilities would not change; anything else
+/// (acquire, take-over, a new version, a deregistered agent) matches no row and goes the locking way.
+/// The UPDATE locks the lease row only (the agent row is read), so the store's lock order holds.
+/// </summary>
+internal static class HeldLeaseRenewal
+{
+    private const string AgentColumns =
+        "a.id, a.tenant_id, a.name, a.hostname, a.os, a.arch, a.version, a.labels::text, a.capabilities::text, a.registered_at, " +
+        "a.bootstrap_token_id, a.cordoned, a.draining, a.revoked_at, a.deregistered_at";
+
+    private const string RenewHeld = $"""
+        UPDATE agent_leases AS l
+        SET renew_time = $3, lease_duration_seconds = $4, expires_at = $5
+        FROM agents AS a
+        WHERE l.agent_id = $1 AND l.held AND l.holder_identity = $2
+          AND a.id = l.agent_id AND a.deregistered_at IS NULL
+          AND ($6::text IS NULL OR a.version = $6) AND ($7::jsonb IS NULL OR a.capabilities = $7::jsonb)
+        RETURNING l.tenant_id, l.holder_identity, l.acquire_time, l.lease_transitions, {AgentColumns}
+        """;
+
+    /// <summary>The renewed agent and lease, or null when this is not the holder's plain renewal.</summary>
+    public static async Task<AgentWithLease?> TryAsync(
+        NpgsqlDataSource dataSource, RowSecurity rls, LeaseRenewRequest request, CancellationToken cancellationToken)
+    {
+        var now = Utc(request.Now);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                rls.Command(),
+                new NpgsqlBatchCommand(RenewHeld)
+                {
+                    Parameters =
+                    {
+                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = request.AgentId },
+                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = request.HolderIdentity },
+                        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = now },
+                        new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = request.LeaseDurationSeconds },
+                        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = now.AddSeconds(request.LeaseDurationSeconds) },
+                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)request.Version ?? DBNull.Value },
+                        new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = request.Capabilities is null ? DBNull.Value : CapabilitiesJson(request.Capabilities) },
+                    },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var lease = new AgentLeaseEntity
+        {
+            AgentId = request.AgentId,
+            TenantId = reader.IsDBNull(0) ? null : reader.GetString(0),
+            HolderIdentity = reader.IsDBNull(1) ? null : reader.GetString(1),
+            Held = true,
+            LeaseDurationSeconds = request.LeaseDurationSeconds,
+            AcquireTime = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+            RenewTime = now,
+            ExpiresAt = now.AddSeconds(request.LeaseDurationSeconds),
+            LeaseTransitions = reader.GetInt64(3),
+        };
+        var agent = new AgentEntity
+        {
+            Id = reader.GetString(4),
+            TenantId = reader.IsDBNull(5) ? null : reader.GetString(5),
+            Name = reader.GetString(6),
+            Hostname = reader.GetString(7),
+            Os = reader.GetString(8),
+            Arch = reader.GetString(9),
+            Version = reader.GetString(10),
+            Labels = reader.GetString(11),
+            Capabilities = reader.GetString(12),
+            RegisteredAt = reader.GetFieldValue<DateTimeOffset>(13),
+            BootstrapTokenId = reader.GetString(14),
+            Cordoned = reader.GetBoolean(15),
+            Draining = reader.GetBoolean(16),
+            RevokedAt = reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
+            DeregisteredAt = reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
+        };
+        return ToDomain(agent, lease);
+    }
+}
