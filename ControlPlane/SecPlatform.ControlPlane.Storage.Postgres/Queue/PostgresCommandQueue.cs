@@ -43,7 +43,8 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
         ORDER BY (SELECT max(s.claim_seq) FROM commands AS s WHERE s.tenant_id = t.id) NULLS FIRST, t.id
         """;
 
-    private const string ClaimOneOfTenant = $"""
+    // Up to @max of one tenant's eligible commands in claim order, in one statement.
+    private const string ClaimOfTenant = $"""
         UPDATE commands AS u
         SET status = 'claimed', attempt = u.attempt + 1, fencing_token = u.attempt + 1, agent_id = @agent,
             holder_identity = @holder, claimed_at = @now, deadline = @now + make_interval(secs => u.timeout_seconds),
@@ -53,7 +54,7 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
             SELECT q.id FROM commands AS q
             WHERE q.tenant_id = @tenant AND {Eligible}
             ORDER BY q.sort_key, q.id
-            LIMIT 1
+            LIMIT @max
             FOR UPDATE SKIP LOCKED
         ) AS pick
         WHERE u.id = pick.id
@@ -184,26 +185,55 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await rls.BeginAsync(db, cancellationToken);
-        var turns = new Queue<string>(await db.Database
-            .SqlQueryRaw<string>(TenantsInTurnOrder, ClaimParameters(request, request.TenantId))
-            .ToListAsync(cancellationToken));
-
-        // Tenants take turns: a served tenant goes to the back of the line, one without claimable work leaves it.
-        var claimed = new List<Command>();
-        while (claimed.Count < request.Max && turns.TryDequeue(out var tenant))
+        if (request.TenantId is { } own)
         {
-            var row = (await db.Commands.FromSqlRaw(ClaimOneOfTenant, ClaimParameters(request, tenant)).ToListAsync(cancellationToken))
-                .SingleOrDefault();
-            if (row is not null)
+            // A tenant agent serves one tenant, so there are no turns to take: one statement claims its batch, in one
+            // round trip with its row-level security context (an implicit transaction).
+            return await ClaimOfTenantAsync(db, request, own, request.Max, cancellationToken);
+        }
+
+        await using var transaction = await rls.BeginAsync(db, cancellationToken);
+        var turns = await db.Database
+            .SqlQueryRaw<string>(TenantsInTurnOrder, ClaimParameters(request, null))
+            .ToListAsync(cancellationToken);
+
+        // Tenants take turns in rounds: in each, every tenant still in line claims its equal share of what is left of
+        // the batch in one statement; one that filled its share stays for the next round, one that had less leaves.
+        var claimed = new List<Command>();
+        while (claimed.Count < request.Max && turns.Count > 0)
+        {
+            var share = (request.Max - claimed.Count + turns.Count - 1) / turns.Count;
+            var stay = new List<string>();
+            foreach (var tenant in turns)
             {
-                claimed.Add(ToDomain(row));
-                turns.Enqueue(tenant);
+                var take = Math.Min(share, request.Max - claimed.Count);
+                if (take == 0)
+                {
+                    break;
+                }
+
+                var rows = await ClaimOfTenantAsync(db, request, tenant, take, cancellationToken);
+                claimed.AddRange(rows);
+                if (rows.Count == take)
+                {
+                    stay.Add(tenant);
+                }
             }
+
+            turns = stay;
         }
 
         await transaction.CommitAsync(cancellationToken);
         return claimed;
+    }
+
+    private static async Task<List<Command>> ClaimOfTenantAsync(
+        ControlPlaneDbContext db, ClaimRequest request, string tenant, int max, CancellationToken cancellationToken)
+    {
+        var parameters = ClaimParameters(request, tenant).Append(new NpgsqlParameter("max", NpgsqlDbType.Integer) { Value = max }).ToArray();
+        var rows = await db.Commands.FromSqlRaw(ClaimOfTenant, parameters).ToListAsync(cancellationToken);
+        // RETURNING keeps no order: hand them out in claim order.
+        return [.. rows.OrderBy(r => r.SortKey).ThenBy(r => r.Id, StringComparer.Ordinal).Select(ToDomain)];
     }
 
     public Task<CommandUpdate> StartAsync(CommandRef command, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -4,9 +4,9 @@ using NpgsqlTypes;
 namespace SecPlatform.Benchmarks.Baselines;
 
 /// <summary>
-/// The store's claim, raw: on one connection, prepared once, one transaction per claim with the store's two
-/// statements (tenants in turn order, then the claim of the tenant's first command, or of <c>batch</c> commands in
-/// one statement for the batch baseline), and for claim + complete the store's completion (lock the row, update it).
+/// The store's claim for a tenant agent, raw: on one connection, prepared once, the store's one claim statement of
+/// <c>batch</c> commands of the tenant in its own (implicit) transaction, as the store sends it; and for claim + complete
+/// the store's completion (lock the row, update it, commit).
 /// </summary>
 internal sealed class RawClaimer : IAsyncDisposable
 {
@@ -19,7 +19,6 @@ internal sealed class RawClaimer : IAsyncDisposable
         """;
 
     private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlCommand _turn;
     private readonly NpgsqlCommand _claim;
     private readonly NpgsqlCommand _lock;
     private readonly NpgsqlCommand _complete;
@@ -27,17 +26,19 @@ internal sealed class RawClaimer : IAsyncDisposable
     private RawClaimer(NpgsqlConnection connection, string tenantId, string agentId, int batch)
     {
         _connection = connection;
-        _turn = new NpgsqlCommand(StoreSql.TenantsInTurnOrder, connection);
-        _claim = new NpgsqlCommand(batch == 1 ? StoreSql.ClaimOneOfTenant : StoreSql.ClaimOfTenant(batch), connection);
-        foreach (var command in new[] { _turn, _claim })
+        _claim = new NpgsqlCommand(StoreSql.ClaimOfTenant, connection)
         {
-            command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = DateTime.UtcNow });
-            command.Parameters.Add(new NpgsqlParameter("agent", NpgsqlDbType.Text) { Value = agentId });
-            command.Parameters.Add(new NpgsqlParameter("holder", NpgsqlDbType.Text) { Value = $"raw-{agentId}" });
-            command.Parameters.Add(new NpgsqlParameter("labels", NpgsqlDbType.Jsonb) { Value = "{}" });
-            command.Parameters.Add(new NpgsqlParameter("capabilities", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = new[] { "shellcheck" } });
-            command.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = tenantId });
-        }
+            Parameters =
+            {
+                new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = DateTime.UtcNow },
+                new NpgsqlParameter("agent", NpgsqlDbType.Text) { Value = agentId },
+                new NpgsqlParameter("holder", NpgsqlDbType.Text) { Value = $"raw-{agentId}" },
+                new NpgsqlParameter("labels", NpgsqlDbType.Jsonb) { Value = "{}" },
+                new NpgsqlParameter("capabilities", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = new[] { "shellcheck" } },
+                new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = tenantId },
+                new NpgsqlParameter("max", NpgsqlDbType.Integer) { Value = batch },
+            },
+        };
 
         _lock = new NpgsqlCommand(LockCommand, connection) { Parameters = { new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = "" } } };
         _complete = new NpgsqlCommand(Complete, connection)
@@ -56,7 +57,6 @@ internal sealed class RawClaimer : IAsyncDisposable
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await RowSecurityContext.SetSessionTenantAsync(connection, tenantId, cancellationToken);
         var claimer = new RawClaimer(connection, tenantId, agentId, batch);
-        await claimer._turn.PrepareAsync(cancellationToken);
         await claimer._claim.PrepareAsync(cancellationToken);
         if (complete)
         {
@@ -67,33 +67,15 @@ internal sealed class RawClaimer : IAsyncDisposable
         return claimer;
     }
 
-    /// <summary>One claim transaction; the ids claimed go into <paramref name="claimed"/>.</summary>
+    /// <summary>One claim statement; the ids claimed go into <paramref name="claimed"/>.</summary>
     public async Task ClaimAsync(List<string> claimed, CancellationToken cancellationToken)
     {
-        var now = DateTime.UtcNow;
-        await using var transaction = await _connection.BeginTransactionAsync(cancellationToken);
-        _turn.Parameters[0].Value = now;
-        _claim.Parameters[0].Value = now;
-        var tenants = new List<string>(1);
-        await using (var reader = await _turn.ExecuteReaderAsync(cancellationToken))
+        _claim.Parameters[0].Value = DateTime.UtcNow;
+        await using var reader = await _claim.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                tenants.Add(reader.GetString(0));
-            }
+            claimed.Add(reader.GetString(0));
         }
-
-        foreach (var tenant in tenants)
-        {
-            _claim.Parameters[5].Value = tenant;
-            await using var reader = await _claim.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                claimed.Add(reader.GetString(0));
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The store's completion of one command: lock the row, update it, commit.</summary>

@@ -153,6 +153,50 @@ public abstract class QueueConformanceTests
     }
 
     [Fact]
+    public async Task ClaimCommands_TenantAgentBatch_ClaimsUpToMaxInClaimOrder()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        var queued = new List<string>();
+        for (var i = 0; i < 15; i++)
+        {
+            queued.Add((await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddSeconds(i)), default)).Command.Id);
+        }
+
+        var first = await ClaimAsync(store, agent, T0.AddMinutes(1), max: 10);
+        var second = await ClaimAsync(store, agent, T0.AddMinutes(1), max: 10);
+
+        Assert.Equal(queued[..10], first.Select(c => c.Id));
+        Assert.Equal(queued[10..], second.Select(c => c.Id));
+        Assert.All(first.Concat(second), c => Assert.Equal((CommandStatus.Claimed, 1L, agent.Agent.Id), (c.Status, c.FencingToken, c.AgentId)));
+    }
+
+    [Fact]
+    public async Task ClaimCommands_PlatformAgentBatch_SharesTheBatchBetweenTenantsWithWork()
+    {
+        var store = await CreateStoreAsync();
+        var busy = await NewTenantAsync(store);
+        var other = await NewTenantAsync(store);
+        var small = await NewTenantAsync(store);
+        for (var i = 0; i < 20; i++)
+        {
+            await store.EnqueueCommandAsync(NewCommand(busy.Id, createdAt: T0.AddMilliseconds(i)), default);
+            await store.EnqueueCommandAsync(NewCommand(other.Id, createdAt: T0.AddMilliseconds(i)), default);
+        }
+
+        await store.EnqueueCommandAsync(NewCommand(small.Id, createdAt: T0.AddSeconds(1)), default);
+        var platform = await NewPlatformAgentAsync(store);
+
+        var batch = await ClaimAsync(store, platform, T0.AddMinutes(1), max: 9);
+
+        Assert.Equal(9, batch.Count);
+        Assert.Equal(4, batch.Count(c => c.TenantId == busy.Id));
+        Assert.Equal(4, batch.Count(c => c.TenantId == other.Id));
+        Assert.Equal(1, batch.Count(c => c.TenantId == small.Id));
+        Assert.Equal(9, batch.Select(c => c.Id).Distinct().Count());
+    }
+
+    [Fact]
     public async Task ClaimCommands_ConcurrentClaimers_EachCommandClaimedOnce()
     {
         var store = await CreateStoreAsync();
