@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using SecPlatform.Contracts.Agent.V1;
+using SecPlatform.Contracts.Client;
 using SecPlatform.Testing;
 
 namespace SecPlatform.EndToEnd.Tests;
@@ -105,6 +107,34 @@ public sealed class TlsFirstContactTests
         Assert.Equal(pin, cp.Pin);
         await cp.JsonAsync("tenants", "list");
         Assert.Equal(2, CountOccurrences(cp.Log, $"server pin {pin}"));
+    }
+
+    [Fact]
+    public async Task AgentsList_VersionFromRegisterThenRenew_OlderThanTheControlPlaneFlaggedOutdated()
+    {
+        await using var cp = await ControlPlaneProcess.StartAsync(LeaseSeconds, tls: true);
+        await cp.JsonAsync("tenants", "create", "acme");
+        var token = await cp.JsonAsync("tokens", "create", "--tenant", "acme");
+        // An old agent, as the gRPC client any agent version uses: pinned, over TLS.
+        using var anonymous = await ControlPlaneEndpoint.ConnectAsync(new Uri(cp.BaseUrl), null, CancellationToken.None, pin: cp.Pin);
+        var registered = await new AgentGateway.AgentGatewayClient(anonymous.Invoker).RegisterAsync(new RegisterRequest
+        {
+            BootstrapToken = token.Str("token"), Name = "old-1", Hostname = "old-1", Os = "linux", Arch = "x64", Version = "0.0.1+0123abc",
+        });
+        using var agent = await ControlPlaneEndpoint.ConnectAsync(new Uri(cp.BaseUrl), registered.AgentKey, CancellationToken.None, pin: cp.Pin);
+        var gateway = new AgentGateway.AgentGatewayClient(agent.Invoker);
+
+        await gateway.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "old-1:1:a", Acquire = true, Version = "0.0.1+0123abc" });
+        var before = await cp.CliAsync("agents", "list");
+        // The binary replaced in place: the next renew (a new process, so a new holder) reports the new version.
+        await gateway.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "old-1:2:b", Acquire = true, Version = anonymous.Discovery.Version });
+        var after = await cp.CliAsync("agents", "list");
+
+        Assert.True(before.ExitCode == 0, before.ToString());
+        Assert.Contains("0.0.1 (outdated)", before.StdOut);
+        Assert.True(after.ExitCode == 0, after.ToString());
+        Assert.Contains($" {anonymous.Discovery.Version} ", after.StdOut);
+        Assert.DoesNotContain("outdated", after.StdOut);
     }
 
     private static int CountOccurrences(string text, string value)
