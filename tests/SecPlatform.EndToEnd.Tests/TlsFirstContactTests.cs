@@ -76,23 +76,37 @@ public sealed class TlsFirstContactTests
     }
 
     [Fact]
-    public async Task Cli_PinFromFlagOrEnvironment_Works_WrongOrMissingPin_RefusedWithOneLine()
+    public async Task Cli_PinFromFlagEnvironmentOrLocalDataDir_Works_WrongOrMissingPin_RefusedWithOneLine()
     {
         await using var cp = await ControlPlaneProcess.StartAsync(LeaseSeconds, tls: true);
         string[] common = ["--server", cp.BaseUrl, "--data-dir", cp.DataDir];
+        var adminKey = (await File.ReadAllTextAsync(Path.Combine(cp.DataDir, DataDirectory.InitialAdminKeyFileName))).Trim();
+        var elsewhere = Directory.CreateTempSubdirectory("secplat-e2e-empty-").FullName;
+        try
+        {
+            var byFlag = await DotnetProcess.RunAsync(RepoPaths.Cli, [.. common, "--pin", cp.Pin!, "tenants", "list"]);
+            var byEnvironment = await DotnetProcess.RunAsync(RepoPaths.Cli, [.. common, "tenants", "list"],
+                new Dictionary<string, string?> { ["SECPLAT_PIN"] = cp.Pin });
+            // On the control plane's machine, the CLI reads the pin of the generated certificate like the admin key.
+            var local = await DotnetProcess.RunAsync(RepoPaths.Cli, [.. common, "tenants", "list"]);
+            var serverPin = await DotnetProcess.RunAsync(RepoPaths.Cli, ["--data-dir", cp.DataDir, "server", "pin"]);
+            var wrong = await DotnetProcess.RunAsync(RepoPaths.Cli, [.. common, "--pin", WrongPin, "tenants", "list"]);
+            var missing = await DotnetProcess.RunAsync(RepoPaths.Cli,
+                ["--server", cp.BaseUrl, "--data-dir", elsewhere, "--api-key", adminKey, "tenants", "list"]);
 
-        var byFlag = await DotnetProcess.RunAsync(RepoPaths.Cli, [.. common, "--pin", cp.Pin!, "tenants", "list"]);
-        var byEnvironment = await DotnetProcess.RunAsync(RepoPaths.Cli, [.. common, "tenants", "list"],
-            new Dictionary<string, string?> { ["SECPLAT_PIN"] = cp.Pin });
-        var wrong = await DotnetProcess.RunAsync(RepoPaths.Cli, [.. common, "--pin", WrongPin, "tenants", "list"]);
-        var missing = await DotnetProcess.RunAsync(RepoPaths.Cli, [.. common, "tenants", "list"]);
-
-        Assert.True(byFlag.ExitCode == 0, byFlag.ToString());
-        Assert.True(byEnvironment.ExitCode == 0, byEnvironment.ToString());
-        Assert.Equal(5, wrong.ExitCode);
-        Assert.Contains("the API key was not sent", Assert.Single(wrong.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
-        Assert.Equal(5, missing.ExitCode);
-        Assert.Single(missing.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.True(byFlag.ExitCode == 0, byFlag.ToString());
+            Assert.True(byEnvironment.ExitCode == 0, byEnvironment.ToString());
+            Assert.True(local.ExitCode == 0, local.ToString());
+            Assert.Equal(cp.Pin + "\n", serverPin.StdOut.ReplaceLineEndings("\n"));
+            Assert.Equal(5, wrong.ExitCode);
+            Assert.Contains("the API key was not sent", Assert.Single(wrong.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+            Assert.Equal(5, missing.ExitCode);
+            Assert.Single(missing.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
     }
 
     [Fact]

@@ -70,6 +70,9 @@ public sealed class CommandContext : IDisposable
     public ResolvedApiKey ApiKey => _apiKey ??= ApiKeyResolver.Resolve(
         _parseResult.GetValue(_globals.ApiKey), Environment.GetVariable, _parseResult.GetValue(_globals.DataDir));
 
+    /// <summary>The control plane's data directory given by <c>--data-dir</c>; null for the default.</summary>
+    public string? DataDir => _parseResult.GetValue(_globals.DataDir);
+
     public T? GetValue<T>(Option<T> option) => _parseResult.GetValue(option);
 
     public T? GetValue<T>(Argument<T> argument) => _parseResult.GetValue(argument);
@@ -81,12 +84,27 @@ public sealed class CommandContext : IDisposable
         {
             var server = Server;
             // A pin means TLS: it is checked in the handshake, so it only makes sense (and only is taken) with https.
-            var pin = server.Scheme == Uri.UriSchemeHttps ? Pin : null;
+            var pin = server.Scheme == Uri.UriSchemeHttps ? Pin ?? LocalServerPin(server) : null;
             var apiKey = ApiKey;
             _connection = await ControlPlaneEndpoint.ConnectAsync(server, apiKey.Value, cancellationToken, pin: pin);
         }
 
         return create(_connection.Invoker);
+    }
+
+    /// <summary>
+    /// On the control plane's own machine (a loopback https URL), the pin of the certificate it generated in its data
+    /// directory, read like the first-start admin key; null elsewhere, or when it uses its own certificate.
+    /// </summary>
+    private string? LocalServerPin(Uri server)
+    {
+        if (!server.IsLoopback)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(ServerCommand.DataDirectory(_parseResult.GetValue(_globals.DataDir)), DataDirectory.ServerCertificateFile);
+        return File.Exists(path) ? ServerCommand.PinOfFile(path) : null;
     }
 
     /// <summary>Options for one call: the caller's cancellation and a deadline.</summary>
