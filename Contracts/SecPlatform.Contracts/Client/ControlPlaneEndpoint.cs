@@ -22,6 +22,11 @@ public static class ControlPlaneEndpoint
         {
             document = await http.GetFromJsonAsync<DiscoveryDocument>(new Uri(baseUrl, DiscoveryDocument.Path), cancellationToken);
         }
+        catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException tls)
+        {
+            throw new ControlPlaneUnreachableException(
+                $"cannot reach the control plane at {baseUrl}: its TLS certificate is not trusted ({tls.Message}); for a self-signed certificate give the server's pin (sha256//...)", e);
+        }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or NotSupportedException)
         {
             throw new ControlPlaneUnreachableException($"cannot reach the control plane at {baseUrl}: {e.Message}", e);
