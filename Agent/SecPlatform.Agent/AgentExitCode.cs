@@ -27,4 +27,9 @@ public enum AgentExitCode
 
     /// <summary>No agent identity in the state directory: run <c>secplat-agent register</c> first.</summary>
     NotRegistered = 5,
+
+    /// <summary><c>register</c>, <c>deregister</c>: the server's TLS key does not have the pin given (or stored at registration);
+    /// nothing was sent to it. Another server answers at that URL, or the control plane's certificate changed.
+    /// (<c>run</c> treats it as an unreachable control plane and keeps retrying: the right server may come back.)</summary>
+    Untrusted = 6,
 }

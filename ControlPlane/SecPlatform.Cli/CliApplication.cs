@@ -36,6 +36,7 @@ public sealed class CliApplication
             AssetsCommand.Create(runner),
             AdminsCommand.Create(runner),
             AuditCommand.Create(runner),
+            ServerCommand.Create(runner),
             VersionCommand.Create(runner),
         };
         Globals.AddTo(Root);

@@ -8,6 +8,7 @@ public sealed record CliEnvironment(TextWriter Out, TextWriter Error, Func<strin
 {
     public const string ServerVariable = "SECPLAT_SERVER";
     public const string ApiKeyVariable = "SECPLAT_API_KEY";
+    public const string PinVariable = "SECPLAT_PIN";
 
     /// <summary>
     /// Whether <see cref="Out"/> is an interactive terminal that understands ANSI cursor movement, so

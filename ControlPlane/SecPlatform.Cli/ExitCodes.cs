@@ -8,7 +8,7 @@ namespace SecPlatform.Cli;
 /// <item><term>2</term><description>usage error: unknown command or option, bad value (duration, label, URL, ...)</description></item>
 /// <item><term>3</term><description>authentication or permission: no API key found, Unauthenticated, PermissionDenied</description></item>
 /// <item><term>4</term><description>not found</description></item>
-/// <item><term>5</term><description>server unreachable: no discovery document at the base URL, or gRPC Unavailable</description></item>
+/// <item><term>5</term><description>server unreachable: no discovery document at the base URL, gRPC Unavailable, or the server's TLS key does not have the <c>--pin</c> given</description></item>
 /// <item><term>130</term><description>interrupted (Ctrl+C)</description></item>
 /// </list>
 /// </summary>

@@ -13,4 +13,5 @@ public sealed record AgentStatusView(
     DateTimeOffset RegisteredAt,
     string StateDirectory,
     LeaseStatusView? Lease,
-    OutboxStatusView? Outbox = null);
+    OutboxStatusView? Outbox = null,
+    string? ServerPin = null);

@@ -28,7 +28,7 @@ public sealed class DeregisterCommand(AgentRuntime runtime)
         var stateDirectory = CommonOptions.ResolveStateDirectory(parseResult, _stateDirectory, runtime);
         using var store = CommonOptions.OpenRegisteredStore(stateDirectory, runtime, out var identity);
         var error = parseResult.InvocationConfiguration.Error;
-        using (var gateway = runtime.GatewayFactory.Create(identity.Server, identity.AgentKey))
+        using (var gateway = runtime.GatewayFactory.Create(identity.Server, identity.AgentKey, identity.ServerPin))
         {
             try
             {

@@ -9,18 +9,24 @@ using SecPlatform.Contracts.Secrets;
 namespace SecPlatform.Agent.Cli;
 
 /// <summary>
-/// <c>secplat-agent register --server URL (--token T | --token-file F | $SECPLAT_TOKEN) [--name N]
+/// <c>secplat-agent register --server URL [--pin sha256//...] (--token T | --token-file F | $SECPLAT_TOKEN) [--name N]
 /// [--label k=v]... [--state-dir DIR] [--force] [--allow-path DIR]... [--allow-cidr CIDR[:PORTS]]... [--allow-scanner ID]...</c>:
 /// trades a bootstrap token for an agent identity, stores it locally and prints the agent id (never the key). The
 /// <c>--allow-*</c> options set the local policy (see <see cref="PolicyCommand"/>) once registration succeeded; without
 /// any, the stored policy is kept (by default: nothing may be scanned). With <c>--allow-scanner</c>, only those
-/// scanners are offered as capabilities.
+/// scanners are offered as capabilities. With <c>--pin</c>, the TLS handshake must show the control plane's key with that
+/// pin before the token is sent (exit 6 otherwise); the pin is stored with the identity and required from then on.
 /// </summary>
 public sealed class RegisterCommand(AgentRuntime runtime)
 {
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Option<string> _server = new("--server") { Description = "The control plane's base URL", Required = true };
+    private readonly Option<string?> _pin = new("--pin")
+    {
+        Description = "Pin of the control plane's TLS key, sha256//... as 'secplat tokens create' prints it (https servers with a self-signed certificate)",
+        HelpName = "PIN",
+    };
     private readonly Option<string?> _token = new("--token") { Description = "Bootstrap token (visible in the process list: prefer --token-file or $SECPLAT_TOKEN)" };
     private readonly Option<string?> _tokenFile = new("--token-file") { Description = "File holding the bootstrap token" };
     private readonly Option<string?> _name = new("--name") { Description = "Agent name (default: the host name)" };
@@ -33,7 +39,7 @@ public sealed class RegisterCommand(AgentRuntime runtime)
     {
         var command = new Command("register", "Register this machine with the control plane using a bootstrap token")
         {
-            _server, _token, _tokenFile, _name, _labels, _stateDirectory, _force,
+            _server, _pin, _token, _tokenFile, _name, _labels, _stateDirectory, _force,
         };
         foreach (var option in _policy.All)
         {
@@ -47,6 +53,7 @@ public sealed class RegisterCommand(AgentRuntime runtime)
     private async Task<AgentExitCode> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var server = ServerUrl.Parse(parseResult.GetRequiredValue(_server));
+        var pin = ServerUrl.ParsePin(parseResult.GetValue(_pin), server);
         var labels = LabelParser.Parse(parseResult.GetValue(_labels) ?? []);
         var stateDirectory = CommonOptions.ResolveStateDirectory(parseResult, _stateDirectory, runtime);
         var policy = _policy.AnyGiven(parseResult) ? _policy.Parse(parseResult) : null;
@@ -83,7 +90,7 @@ public sealed class RegisterCommand(AgentRuntime runtime)
         request.Labels.Add(labels.ToDictionary());
 
         RegisterResponse response;
-        using (var gateway = runtime.GatewayFactory.Create(server, agentKey: null))
+        using (var gateway = runtime.GatewayFactory.Create(server, agentKey: null, pin))
         {
             try
             {
@@ -112,7 +119,8 @@ public sealed class RegisterCommand(AgentRuntime runtime)
             Capabilities: capabilities,
             LeaseDurationSeconds: response.Lease?.LeaseDurationSeconds ?? 0,
             RenewIntervalSeconds: response.Lease?.RenewIntervalSeconds ?? 0,
-            RegisteredAt: runtime.TimeProvider.GetUtcNow()));
+            RegisteredAt: runtime.TimeProvider.GetUtcNow(),
+            ServerPin: pin));
         if (policy is not null)
         {
             store.SavePolicy(policy);

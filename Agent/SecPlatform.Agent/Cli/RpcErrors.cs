@@ -1,4 +1,5 @@
 using Grpc.Core;
+using SecPlatform.Contracts.Client;
 
 namespace SecPlatform.Agent.Cli;
 
@@ -9,6 +10,7 @@ public static class RpcErrors
 
     public static AgentCliException ForRegister(RpcException error, Uri server) => error.StatusCode switch
     {
+        _ when error.Status.DebugException is ControlPlaneUntrustedException untrusted => Untrusted(untrusted, "the bootstrap token was not sent"),
         StatusCode.Unauthenticated => new(AgentExitCode.Revoked, TokenRefused),
         StatusCode.InvalidArgument => new(AgentExitCode.Usage, $"the control plane refused the registration: {error.Status.Detail}"),
         StatusCode.ResourceExhausted => new(AgentExitCode.Error, $"too many failed registration attempts; wait and try again ({error.Status.Detail})"),
@@ -17,8 +19,12 @@ public static class RpcErrors
 
     public static AgentCliException Common(RpcException error, Uri server, string what) => error.StatusCode switch
     {
+        _ when error.Status.DebugException is ControlPlaneUntrustedException untrusted => Untrusted(untrusted, "the agent key was not sent"),
         StatusCode.Unavailable or StatusCode.DeadlineExceeded => new(AgentExitCode.Error, $"cannot reach the control plane at {server}: {error.Status.Detail}"),
         StatusCode.Unauthenticated => new(AgentExitCode.Revoked, $"the control plane refused this agent's key ({error.Status.Detail})"),
         _ => new(AgentExitCode.Error, $"{what}: {error.StatusCode}: {error.Status.Detail}"),
     };
+
+    private static AgentCliException Untrusted(ControlPlaneUntrustedException e, string notSent) =>
+        new(AgentExitCode.Untrusted, $"{e.Message.Replace("nothing was sent to it", notSent, StringComparison.Ordinal)} (check --pin against 'secplat tokens create' or 'secplat server pin')");
 }

@@ -49,7 +49,8 @@ public sealed class StatusCommand(AgentRuntime runtime)
             ? null
             : new LeaseStatusView(lease.HolderIdentity, lease.LastRenewAt, lease.LastRenewSentAt, lease.ServerRenewTime,
                 lease.LeaseDurationSeconds, lease.RenewIntervalSeconds, lease.Transitions, lease.Drain, lease.Cordoned),
-        outbox is null ? null : new OutboxStatusView(outbox.Batches, outbox.Findings, outbox.Bytes, outbox.Completions));
+        outbox is null ? null : new OutboxStatusView(outbox.Batches, outbox.Findings, outbox.Bytes, outbox.Completions),
+        identity.ServerPin);
 
     public static string RenderJson(AgentStatusView view) => JsonSerializer.Serialize(view, Json);
 
@@ -61,6 +62,7 @@ public sealed class StatusCommand(AgentRuntime runtime)
             ("name", view.Name),
             ("hostname", view.Hostname),
             ("server", view.Server),
+            ("server pin", view.ServerPin ?? "-"),
             ("scope", view.Platform ? "platform" : $"tenant {view.TenantId}"),
             ("labels", view.Labels.Count == 0 ? "-" : string.Join(", ", view.Labels.Select(l => $"{l.Key}={l.Value}"))),
             ("capabilities", view.Capabilities.Count == 0 ? "-" : string.Join(", ", view.Capabilities.Select(c => $"{c.Scanner} {c.Version}"))),

@@ -9,9 +9,10 @@ namespace SecPlatform.Agent.Gateway;
 /// <see cref="IAgentGateway"/> over the generated client. Connects lazily (the control plane may be
 /// down when the agent starts) and reconnects after <c>Unavailable</c> or <c>Internal</c> (what the client
 /// reports when something else, e.g. an HTTP/1.1 server, now answers on the old port), re-reading the discovery
-/// document in case the control plane came back on another gRPC port.
+/// document in case the control plane came back on another gRPC port. With a pin, a server whose TLS key does not have it
+/// gets nothing: the call fails <c>Unavailable</c> with a <see cref="ControlPlaneUntrustedException"/> as the status's debug exception.
 /// </summary>
-public sealed class GrpcAgentGateway(Uri server, SecretToken? agentKey, TimeProvider timeProvider) : IAgentGateway
+public sealed class GrpcAgentGateway(Uri server, SecretToken? agentKey, TimeProvider timeProvider, string? serverPin = null) : IAgentGateway
 {
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private ControlPlaneConnection? _connection;
@@ -84,6 +85,10 @@ public sealed class GrpcAgentGateway(Uri server, SecretToken? agentKey, TimeProv
         {
             return await ConnectAsync(linked.Token);
         }
+        catch (ControlPlaneUntrustedException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, e.Message, e));
+        }
         catch (ControlPlaneUnreachableException e)
         {
             // The detail is the reason alone; callers say which server they could not reach.
@@ -116,7 +121,7 @@ public sealed class GrpcAgentGateway(Uri server, SecretToken? agentKey, TimeProv
         await _connectLock.WaitAsync(cancellationToken);
         try
         {
-            return _connection ??= await ControlPlaneEndpoint.ConnectAsync(server, agentKey?.Value, cancellationToken);
+            return _connection ??= await ControlPlaneEndpoint.ConnectAsync(server, agentKey?.Value, cancellationToken, pin: serverPin);
         }
         finally
         {

@@ -5,5 +5,5 @@ namespace SecPlatform.Agent.Gateway;
 /// <summary>Creates <see cref="GrpcAgentGateway"/>s: real gRPC to the control plane.</summary>
 public sealed class GrpcAgentGatewayFactory(TimeProvider timeProvider) : IAgentGatewayFactory
 {
-    public IAgentGateway Create(Uri server, SecretToken? agentKey) => new GrpcAgentGateway(server, agentKey, timeProvider);
+    public IAgentGateway Create(Uri server, SecretToken? agentKey, string? serverPin) => new GrpcAgentGateway(server, agentKey, timeProvider, serverPin);
 }

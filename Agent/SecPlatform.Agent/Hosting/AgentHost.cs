@@ -99,7 +99,7 @@ public static class AgentHost
         services.AddSingleton(store);
         services.AddSingleton(HolderIdentity.Create(runtime.Machine.Hostname));
         services.AddSingleton<AgentRunOutcome>();
-        services.AddSingleton(provider => runtime.GatewayFactory.Create(identity.Server, identity.AgentKey));
+        services.AddSingleton(provider => runtime.GatewayFactory.Create(identity.Server, identity.AgentKey, identity.ServerPin));
         services.AddSingleton(provider => new ExecutableLocator(runtime.Platform, runtime.GetEnvironmentVariable));
         services.AddSingleton(provider => new ScannerDetector(
             SupportedScanners.Probes,

@@ -9,11 +9,11 @@ namespace SecPlatform.Agent.State;
 /// <summary>
 /// The agent's local state: one LiteDB file, <c>agent.db</c>, in a directory only the agent's user can
 /// open (0700, file 0600 on Unix). Collections (schema version <see cref="SchemaVersion"/>, kept in LiteDB's
-/// user version; 2 added the outbox collections):
+/// user version; 2 added the outbox collections, 3 the identity's serverPin):
 /// <list type="bullet">
 /// <item><c>identity</c>: one document <c>_id = "agent"</c>: agentId, agentKey, serverUrl, name, hostname,
 /// tenantId (null for platform agents), platform, labels, capabilities [{scanner, version}],
-/// leaseDurationSeconds, renewIntervalSeconds, registeredAt.</item>
+/// leaseDurationSeconds, renewIntervalSeconds, registeredAt, serverPin (absent in files written before version 3: no pin).</item>
 /// <item><c>lease</c>: one document <c>_id = "current"</c>: holderIdentity, lastRenewSentAt, lastRenewAt,
 /// serverRenewTime, leaseDurationSeconds, renewIntervalSeconds, transitions, drain, cordoned.</item>
 /// <item><c>policy</c>: one document <c>_id = "current"</c>: allowedPaths [string], allowedNetworks [string, as
@@ -34,7 +34,7 @@ namespace SecPlatform.Agent.State;
 public sealed partial class AgentStateStore : IDisposable
 {
     public const string FileName = "agent.db";
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private const string IdentityCollection = "identity";
     private const string IdentityId = "agent";
@@ -233,6 +233,7 @@ public sealed partial class AgentStateStore : IDisposable
             ["leaseDurationSeconds"] = identity.LeaseDurationSeconds,
             ["renewIntervalSeconds"] = identity.RenewIntervalSeconds,
             ["registeredAt"] = identity.RegisteredAt.UtcDateTime,
+            ["serverPin"] = identity.ServerPin is null ? BsonValue.Null : identity.ServerPin,
         };
     }
 
@@ -255,7 +256,8 @@ public sealed partial class AgentStateStore : IDisposable
             Capabilities: [.. document["capabilities"].AsArray.Select(item => new ScannerCapability(item["scanner"].AsString, item["version"].AsString))],
             LeaseDurationSeconds: document["leaseDurationSeconds"].AsInt32,
             RenewIntervalSeconds: document["renewIntervalSeconds"].AsInt32,
-            RegisteredAt: Utc(document["registeredAt"]));
+            RegisteredAt: Utc(document["registeredAt"]),
+            ServerPin: document.TryGetValue("serverPin", out var pin) && pin.IsString ? pin.AsString : null);
     }
 
     private static BsonDocument ToDocument(LeaseState lease) => new()

@@ -10,9 +10,13 @@ namespace SecPlatform.Contracts.Client;
 /// </summary>
 public sealed class ControlPlaneConnection : IDisposable
 {
-    internal ControlPlaneConnection(GrpcChannel channel, string? bearerToken)
+    private readonly IDisposable? _ownedHandler;
+
+    internal ControlPlaneConnection(GrpcChannel channel, string? bearerToken, DiscoveryDocument discovery, IDisposable? ownedHandler)
     {
         Channel = channel;
+        Discovery = discovery;
+        _ownedHandler = ownedHandler;
         Invoker = string.IsNullOrEmpty(bearerToken)
             ? channel.CreateCallInvoker()
             : channel.Intercept(metadata =>
@@ -26,5 +30,12 @@ public sealed class ControlPlaneConnection : IDisposable
 
     public CallInvoker Invoker { get; }
 
-    public void Dispose() => Channel.Dispose();
+    /// <summary>What the control plane announced: its version, its public URL and key pin (when it serves TLS).</summary>
+    public DiscoveryDocument Discovery { get; }
+
+    public void Dispose()
+    {
+        Channel.Dispose();
+        _ownedHandler?.Dispose();
+    }
 }

@@ -9,6 +9,9 @@ public static class DataDirectory
     /// <summary>The file (mode 0600) holding the first super admin's key, written once on first start.</summary>
     public const string InitialAdminKeyFileName = "initial-admin.key";
 
+    /// <summary>The self-signed certificate an https control plane creates on first start (the key lies beside it), relative to the data directory.</summary>
+    public static readonly string ServerCertificateFile = Path.Combine("tls", "server.crt");
+
     /// <summary>Environment variable that overrides the default data directory.</summary>
     public const string EnvironmentVariable = "SECPLAT_DATA_DIR";
 

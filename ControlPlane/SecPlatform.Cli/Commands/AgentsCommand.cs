@@ -1,26 +1,38 @@
 using System.CommandLine;
 using Grpc.Core;
 using SecPlatform.Cli.Output;
+using SecPlatform.Cli.Versions;
 using SecPlatform.Contracts.Admin.V1;
 using Command = System.CommandLine.Command;
 
 namespace SecPlatform.Cli.Commands;
 
-/// <summary><c>secplat agents list|get|cordon|uncordon|drain|revoke</c>.</summary>
+/// <summary>
+/// <c>secplat agents list|get|cordon|uncordon|drain|revoke</c>. Tables flag an agent whose version is older than the control
+/// plane's (from its discovery document) as <c>1.2.0 (outdated)</c>, comparing them as semantic versions.
+/// </summary>
 public static class AgentsCommand
 {
     private const string PlatformScope = "platform";
+    public const string OutdatedSuffix = " (outdated)";
 
-    private static readonly TableColumn<Agent>[] Columns =
+    private static TableColumn<Agent>[] Columns(string? controlPlaneVersion) =>
     [
         new("ID", agent => agent.Id),
         new("NAME", agent => agent.Name),
         new("TENANT", agent => agent.Platform ? PlatformScope : agent.TenantId),
         new("HEALTH", agent => CellFormat.Word(agent.Health)),
-        new("VERSION", agent => agent.Version),
+        new("VERSION", agent => VersionCell(agent.Version, controlPlaneVersion)),
         new("LAST RENEW", agent => CellFormat.Time(agent.Lease?.RenewTime)),
         new("FLAGS", agent => CellFormat.Flags(("cordoned", agent.Cordoned), ("draining", agent.Draining), ("revoked", agent.Revoked))),
     ];
+
+    /// <summary>The agent's version without build metadata, flagged when older than the control plane's.</summary>
+    public static string VersionCell(string agentVersion, string? controlPlaneVersion)
+    {
+        var shown = agentVersion.Split('+', 2)[0];
+        return SemanticVersion.IsOlder(agentVersion, controlPlaneVersion) ? shown + OutdatedSuffix : shown;
+    }
 
     private delegate AsyncUnaryCall<Agent> AgentAction(AgentService.AgentServiceClient client, AgentActionRequest request, CallOptions options);
 
@@ -53,7 +65,7 @@ public static class AgentsCommand
                 PageToken = paging.PageToken(context),
             };
             var page = await client.ListAgentsAsync(request, context.Call(cancellationToken));
-            context.Output.WriteList(page.Items, page.NextPageToken, Columns);
+            context.Output.WriteList(page.Items, page.NextPageToken, Columns(context.Discovery?.Version));
         });
         return command;
     }
@@ -79,7 +91,7 @@ public static class AgentsCommand
         {
             var client = await context.ClientAsync(invoker => new AgentService.AgentServiceClient(invoker), cancellationToken);
             var agent = await action(client, new AgentActionRequest { Id = context.GetValue(id) }, context.Call(cancellationToken));
-            context.Output.WriteRow(agent, Columns);
+            context.Output.WriteRow(agent, Columns(context.Discovery?.Version));
         });
         return command;
     }

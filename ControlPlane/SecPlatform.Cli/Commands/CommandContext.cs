@@ -48,9 +48,30 @@ public sealed class CommandContext : IDisposable
         }
     }
 
+    /// <summary>The pin of the server's TLS key given by <c>--pin</c> or <c>$SECPLAT_PIN</c>; null when none.</summary>
+    public string? Pin
+    {
+        get
+        {
+            var text = _parseResult.GetValue(_globals.Pin);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+
+            return ServerPin.TryParse(text, out var pin) ? pin : throw CliException.Usage($"--pin takes {ServerPin.FormatHint}, not '{text}'");
+        }
+    }
+
+    /// <summary>What the control plane announced when the connection was made (its version); null before.</summary>
+    public DiscoveryDocument? Discovery => _connection?.Discovery;
+
     /// <summary>The admin API key, resolved on first use (<see cref="ApiKeyResolver"/>).</summary>
     public ResolvedApiKey ApiKey => _apiKey ??= ApiKeyResolver.Resolve(
         _parseResult.GetValue(_globals.ApiKey), Environment.GetVariable, _parseResult.GetValue(_globals.DataDir));
+
+    /// <summary>The control plane's data directory given by <c>--data-dir</c>; null for the default.</summary>
+    public string? DataDir => _parseResult.GetValue(_globals.DataDir);
 
     public T? GetValue<T>(Option<T> option) => _parseResult.GetValue(option);
 
@@ -62,11 +83,28 @@ public sealed class CommandContext : IDisposable
         if (_connection is null)
         {
             var server = Server;
+            // A pin means TLS: it is checked in the handshake, so it only makes sense (and only is taken) with https.
+            var pin = server.Scheme == Uri.UriSchemeHttps ? Pin ?? LocalServerPin(server) : null;
             var apiKey = ApiKey;
-            _connection = await ControlPlaneEndpoint.ConnectAsync(server, apiKey.Value, cancellationToken);
+            _connection = await ControlPlaneEndpoint.ConnectAsync(server, apiKey.Value, cancellationToken, pin: pin);
         }
 
         return create(_connection.Invoker);
+    }
+
+    /// <summary>
+    /// On the control plane's own machine (a loopback https URL), the pin of the certificate it generated in its data
+    /// directory, read like the first-start admin key; null elsewhere, or when it uses its own certificate.
+    /// </summary>
+    private string? LocalServerPin(Uri server)
+    {
+        if (!server.IsLoopback)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(ServerCommand.DataDirectory(_parseResult.GetValue(_globals.DataDir)), DataDirectory.ServerCertificateFile);
+        return File.Exists(path) ? ServerCommand.PinOfFile(path) : null;
     }
 
     /// <summary>Options for one call: the caller's cancellation and a deadline.</summary>

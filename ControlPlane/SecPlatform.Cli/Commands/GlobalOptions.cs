@@ -26,6 +26,13 @@ public sealed class GlobalOptions
             HelpName = "KEY",
             Recursive = true,
         };
+        Pin = new Option<string?>("--pin")
+        {
+            Description = $"Pin of the control plane's TLS key (sha256//...), for https servers with a self-signed certificate [env: {CliEnvironment.PinVariable}]",
+            HelpName = "PIN",
+            Recursive = true,
+            DefaultValueFactory = _ => getVariable(CliEnvironment.PinVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
+        };
         // Nullable, so help shows no enum default ("Table") and "not given" reads as table.
         Output = new Option<OutputFormat?>("--output", "-o")
         {
@@ -49,12 +56,15 @@ public sealed class GlobalOptions
 
     public Option<OutputFormat?> Output { get; }
 
+    public Option<string?> Pin { get; }
+
     public Option<string?> DataDir { get; }
 
     public void AddTo(Command root)
     {
         root.Options.Add(Server);
         root.Options.Add(ApiKey);
+        root.Options.Add(Pin);
         root.Options.Add(Output);
         root.Options.Add(DataDir);
     }

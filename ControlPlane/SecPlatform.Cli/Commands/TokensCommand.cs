@@ -77,21 +77,24 @@ public static class TokensCommand
             var server = context.Server;
             var client = await context.ClientAsync(invoker => new BootstrapTokenService.BootstrapTokenServiceClient(invoker), cancellationToken);
             var response = await client.CreateBootstrapTokenAsync(request, context.Call(cancellationToken));
-            var install = InstallCommands.Build(response.Secret, server, response.Token.Labels);
+            // The server knows the URL agents must use (--public-url) and the pin of its key; an older server says neither.
+            var serverUrl = response.ServerUrl is { Length: > 0 } publicUrl ? publicUrl : server.GetLeftPart(UriPartial.Authority);
+            var pin = response.ServerPin is { Length: > 0 } serverPin ? serverPin : null;
+            var install = InstallCommands.Build(response.Secret, serverUrl, pin, response.Token.Labels);
             if (context.Output.IsJson)
             {
-                context.Output.WriteJson(CreatedJson(response, install));
+                context.Output.WriteJson(CreatedJson(response, install, serverUrl, pin));
             }
             else
             {
-                WriteCreated(context.Output.Text, response, install);
+                WriteCreated(context.Output.Text, response, install, pin);
             }
         });
         return command;
     }
 
     /// <summary>The JSON of a created token: exactly the fields install scripts rely on.</summary>
-    public static JsonObject CreatedJson(CreateBootstrapTokenResponse response, InstallCommands install)
+    public static JsonObject CreatedJson(CreateBootstrapTokenResponse response, InstallCommands install, string serverUrl, string? pin)
     {
         var token = ProtoJsonConverter.ToJson(response.Token);
         return new JsonObject
@@ -99,6 +102,8 @@ public static class TokensCommand
             ["id"] = token["id"]?.DeepClone(),
             ["token"] = response.Secret,
             ["expiresAt"] = token["expiresAt"]?.DeepClone(),
+            ["serverUrl"] = serverUrl,
+            ["pin"] = pin,
             ["installCommands"] = new JsonObject
             {
                 ["linux"] = install.Linux,
@@ -112,7 +117,7 @@ public static class TokensCommand
         };
     }
 
-    private static void WriteCreated(TextWriter output, CreateBootstrapTokenResponse response, InstallCommands install)
+    private static void WriteCreated(TextWriter output, CreateBootstrapTokenResponse response, InstallCommands install, string? pin)
     {
         var token = response.Token;
         var scope = token.Platform ? "platform agents" : $"tenant {token.TenantId}";
@@ -128,6 +133,12 @@ public static class TokensCommand
             output.WriteLine();
         }
 
+        if (pin is not null)
+        {
+            output.WriteLine($"Server pin (what installers and agents check the control plane's TLS key against): {pin}");
+            output.WriteLine();
+        }
+
         output.WriteLine("Install on Linux:");
         output.WriteLine($"  {install.Linux}");
         output.WriteLine();
@@ -136,6 +147,11 @@ public static class TokensCommand
         output.WriteLine();
         output.WriteLine("Install on macOS:");
         output.WriteLine($"  {install.MacOs}");
+        if (!install.Pinned)
+        {
+            output.WriteLine();
+            output.WriteLine(InstallCommands.PlainHttpNote);
+        }
     }
 
     private static Command ListCommand(CommandRunner runner)

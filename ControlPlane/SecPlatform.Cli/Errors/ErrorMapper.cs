@@ -10,6 +10,7 @@ public static class ErrorMapper
     {
         CliException e => (e.ExitCode, e.Message),
         ControlPlaneUnreachableException e => (ExitCodes.Unreachable, e.Message),
+        ControlPlaneUntrustedException e => (ExitCodes.Unreachable, $"{e.Message.Replace("nothing was sent to it", "the API key was not sent", StringComparison.Ordinal)} (check --pin / ${CliEnvironment.PinVariable})"),
         RpcException e => (ExitCodeOf(e.StatusCode), MessageOf(e)),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
         _ => (ExitCodes.Failure, $"unexpected error: {exception.Message}"),

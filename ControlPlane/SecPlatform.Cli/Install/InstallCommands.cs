@@ -1,18 +1,48 @@
-using System.Text;
-
 namespace SecPlatform.Cli.Install;
 
 /// <summary>
 /// The ready-to-paste commands that enroll an agent with a new bootstrap token, one per OS.
-/// Every value is quoted for its shell, so a label with spaces or quotes cannot break (or inject
-/// into) the command. The token travels in <c>SECPLAT_TOKEN</c>, which the agent reads, so it is not
-/// left in the agent's own command line. Linux and macOS share the POSIX form for now.
+/// <para>Over https with a pin (<see cref="Pinned"/> true): each one writes the token to a private file with a shell builtin (so it
+/// never shows in a process list), fetches the OS's installer from the control plane's <c>/downloads/</c> with
+/// <c>curl --pinnedpubkey</c> (the pin is the trust, so <c>-k</c> only skips the CA check) and runs it with the server, the pin
+/// and the token file. The token's labels come with the token, so they are not repeated.</para>
+/// <para>Over plain http (a loopback control plane for development): the <c>secplat-agent register</c> line, with the token in
+/// <c>SECPLAT_TOKEN</c> and the token's labels.</para>
+/// Every value is quoted for its shell, so nothing in it can break (or inject into) the command.
 /// </summary>
-public sealed record InstallCommands(string Linux, string Windows, string MacOs)
+public sealed record InstallCommands(string Linux, string Windows, string MacOs, bool Pinned)
 {
-    public static InstallCommands Build(string token, Uri server, IReadOnlyDictionary<string, string> labels)
+    /// <summary>What is printed under plain-http commands.</summary>
+    public const string PlainHttpNote =
+        "The control plane serves plain http on loopback: these commands work on this machine only. Agents on other machines need it on https (see README, \"TLS and the server pin\").";
+
+    /// <param name="serverUrl">The control plane's public base URL.</param>
+    /// <param name="pin">The pin of its TLS key; null for plain http.</param>
+    public static InstallCommands Build(string token, string serverUrl, string? pin, IReadOnlyDictionary<string, string> labels)
     {
-        var registerArguments = new List<string> { "--server", server.OriginalString.TrimEnd('/') };
+        var server = serverUrl.TrimEnd('/');
+        return pin is null ? PlainRegister(token, server, labels) : PinnedInstall(token, server, pin);
+    }
+
+    private static InstallCommands PinnedInstall(string token, string server, string pin)
+    {
+        string Posix(string installer) =>
+            $"(umask 077; printf '%s\\n' {PosixQuote(token, always: true)} > ./secplat.token) && curl -fsS --pinnedpubkey {PosixQuote(pin, always: true)} -k "
+            + $"{PosixQuote($"{server}/downloads/{installer}", always: true)} | sudo sh -s -- --server {PosixQuote(server, always: true)} "
+            + $"--pin {PosixQuote(pin, always: true)} --token-file \"$PWD/secplat.token\"";
+
+        var windows =
+            $"Set-Content -Path \"$env:TEMP\\secplat.token\" -Value {PowerShellQuote(token, always: true)}; "
+            + $"curl.exe -fsS --pinnedpubkey {PowerShellQuote(pin, always: true)} -k -o \"$env:TEMP\\install-windows.ps1\" "
+            + $"{PowerShellQuote($"{server}/downloads/install-windows.ps1", always: true)}; "
+            + $"& \"$env:TEMP\\install-windows.ps1\" -Server {PowerShellQuote(server, always: true)} -Pin {PowerShellQuote(pin, always: true)} "
+            + "-TokenFile \"$env:TEMP\\secplat.token\"";
+        return new InstallCommands(Posix("install-linux.sh"), windows, Posix("install-macos.sh"), Pinned: true);
+    }
+
+    private static InstallCommands PlainRegister(string token, string server, IReadOnlyDictionary<string, string> labels)
+    {
+        var registerArguments = new List<string> { "--server", server };
         foreach (var (key, value) in labels.OrderBy(label => label.Key, StringComparer.Ordinal))
         {
             registerArguments.Add("--label");
@@ -25,7 +55,7 @@ public sealed record InstallCommands(string Linux, string Windows, string MacOs)
         var windows = $"$env:SECPLAT_TOKEN={PowerShellQuote(token, always: true)}; secplat-agent.exe register "
             + string.Join(' ', registerArguments.Select(argument => PowerShellQuote(argument, always: false)))
             + "; secplat-agent.exe run";
-        return new InstallCommands(posix, windows, posix);
+        return new InstallCommands(posix, windows, posix, Pinned: false);
     }
 
     /// <summary>Single quotes for sh/bash/zsh: nothing inside is special except the quote itself.</summary>

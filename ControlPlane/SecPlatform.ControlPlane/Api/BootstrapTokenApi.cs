@@ -1,10 +1,11 @@
 using Grpc.Core;
 using SecPlatform.Contracts.Admin.V1;
 using SecPlatform.ControlPlane.Core.Services;
+using SecPlatform.ControlPlane.Hosting;
 
 namespace SecPlatform.ControlPlane.Api;
 
-internal sealed class BootstrapTokenApi(AdminAuthenticator auth, BootstrapTokenManager tokens) : BootstrapTokenService.BootstrapTokenServiceBase
+internal sealed class BootstrapTokenApi(AdminAuthenticator auth, BootstrapTokenManager tokens, PublicEndpoint self) : BootstrapTokenService.BootstrapTokenServiceBase
 {
     public override async Task<CreateBootstrapTokenResponse> CreateBootstrapToken(CreateBootstrapTokenRequest request, ServerCallContext context)
     {
@@ -21,7 +22,13 @@ internal sealed class BootstrapTokenApi(AdminAuthenticator auth, BootstrapTokenM
             request.MaxUses == 0 ? null : request.MaxUses,
             request.Labels,
             request.Cidrs), context.CancellationToken);
-        return new CreateBootstrapTokenResponse { Token = ProtoMapper.ToProto(token), Secret = secret.Value };
+        return new CreateBootstrapTokenResponse
+        {
+            Token = ProtoMapper.ToProto(token),
+            Secret = secret.Value,
+            ServerPin = self.Pin ?? string.Empty,
+            ServerUrl = self.Url,
+        };
     }
 
     public override async Task<ListBootstrapTokensResponse> ListBootstrapTokens(ListBootstrapTokensRequest request, ServerCallContext context)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 using SecPlatform.Contracts.Client;
@@ -6,8 +7,10 @@ using SecPlatform.ControlPlane.Api;
 using SecPlatform.ControlPlane.Core;
 using SecPlatform.ControlPlane.Core.Services;
 using SecPlatform.ControlPlane.Core.Storage;
+using SecPlatform.ControlPlane.Downloads;
 using SecPlatform.ControlPlane.Storage.LiteDb;
 using SecPlatform.ControlPlane.Storage.Postgres;
+using SecPlatform.ControlPlane.Tls;
 using Serilog;
 using Serilog.Events;
 
@@ -21,6 +24,11 @@ public static class ControlPlaneApp
         ["--data-dir"] = nameof(ServerOptions.DataDir),
         ["--urls"] = nameof(ServerOptions.Urls),
         ["--grpc-port"] = nameof(ServerOptions.GrpcPort),
+        ["--public-url"] = nameof(ServerOptions.PublicUrl),
+        ["--downloads-dir"] = nameof(ServerOptions.DownloadsDir),
+        ["--tls-cert"] = $"{TlsOptions.Section}:{nameof(TlsOptions.CertificatePath)}",
+        ["--tls-key"] = $"{TlsOptions.Section}:{nameof(TlsOptions.KeyPath)}",
+        ["--tls-san"] = $"{TlsOptions.Section}:{nameof(TlsOptions.SubjectAlternativeNames)}",
     };
 
     /// <summary>
@@ -35,6 +43,11 @@ public static class ControlPlaneApp
         var server = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();
         var dataDir = PrepareDataDirectory(server.DataDir);
         var listen = ListenAddresses.From(server);
+        var publicUrl = PublicEndpoint.Validate(server.PublicUrl);
+        var certificate = listen.Tls
+            ? ServerCertificate.LoadOrCreate(builder.Configuration.GetSection(TlsOptions.Section).Get<TlsOptions>() ?? new TlsOptions(), dataDir,
+                [.. listen.Hosts, .. publicUrl is null ? Array.Empty<string>() : [new Uri(publicUrl).Host.Trim('[', ']')]], TimeProvider.System)
+            : null;
 
         builder.Host.UseSerilog((context, logger) => logger
             .MinimumLevel.Information()
@@ -49,11 +62,16 @@ public static class ControlPlaneApp
         builder.Configuration[WebHostDefaults.ServerUrlsKey] = "";
         var grpcEndpoint = new GrpcEndpoint();
         builder.Services.AddSingleton(grpcEndpoint);
+        var publicEndpoint = new PublicEndpoint(listen, publicUrl, certificate?.Pin, grpcEndpoint);
+        builder.Services.AddSingleton(publicEndpoint);
+        builder.Services.AddSingleton(new DownloadCatalog(Path.GetFullPath(
+            string.IsNullOrWhiteSpace(server.DownloadsDir) ? Path.Combine(dataDir, "downloads") : server.DownloadsDir)));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            grpcEndpoint.BaseListen = Listen(kestrel, listen, listen.BasePort, HttpProtocols.Http1);
+            // Over TLS, ALPN lets the base port speak HTTP/2 too; gRPC keeps its own port all the same (ADR 0001).
+            grpcEndpoint.BaseListen = Listen(kestrel, listen, listen.BasePort, certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2, certificate?.Certificate);
             // Cleartext HTTP/2 needs its own port (prior knowledge); the discovery document names it.
-            grpcEndpoint.Listen = Listen(kestrel, listen, listen.GrpcPort, HttpProtocols.Http2);
+            grpcEndpoint.Listen = Listen(kestrel, listen, listen.GrpcPort, HttpProtocols.Http2, certificate?.Certificate);
         });
 
         builder.Services.AddControlPlaneCore();
@@ -85,20 +103,32 @@ public static class ControlPlaneApp
         app.MapGrpcService<AssetApi>();
         app.MapGrpcHealthChecksService();
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet(DiscoveryDocument.Path, (GrpcEndpoint endpoint) =>
-            Results.Json(new DiscoveryDocument(endpoint.Port, "http", ThisAssembly.Version)));
+        app.MapGet(DiscoveryDocument.Path, (GrpcEndpoint endpoint, PublicEndpoint self) =>
+            Results.Json(new DiscoveryDocument(endpoint.Port, listen.BaseUrl.Scheme, ThisAssembly.Version, self.Pin, self.Url)));
+        app.MapDownloads();
         app.MapPrometheusScrapingEndpoint("/metrics");
+        if (certificate is not null)
+        {
+            // The pin is public (it is what admins hand to installers); logging it lets them find it again.
+            app.Logger.LogInformation("TLS with {Certificate} certificate {CertificatePath}; server pin {ServerPin}",
+                certificate.Generated ? "a newly generated self-signed" : "the", certificate.CertificatePath, certificate.Pin);
+        }
 
         await StartupTasks.RunAsync(app.Services, dataDir, cancellationToken);
         return app;
     }
 
-    private static ListenOptions Listen(KestrelServerOptions kestrel, ListenAddresses listen, int port, HttpProtocols protocols)
+    private static ListenOptions Listen(KestrelServerOptions kestrel, ListenAddresses listen, int port, HttpProtocols protocols, X509Certificate2? certificate)
     {
         ListenOptions? captured = null;
         void Configure(ListenOptions options)
         {
             options.Protocols = protocols;
+            if (certificate is not null)
+            {
+                options.UseHttps(certificate);
+            }
+
             captured = options;
         }
 

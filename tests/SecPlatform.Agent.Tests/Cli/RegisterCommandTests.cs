@@ -221,6 +221,42 @@ public sealed class RegisterCommandTests : IDisposable
         Assert.Contains("--server", run.Error);
     }
 
+    [Fact]
+    public async Task Register_HttpsWithPin_PassesThePinAndStoresItWithTheIdentity()
+    {
+        var pin = "sha256//" + Convert.ToBase64String(new byte[32]);
+
+        var run = await CliRun.InvokeAsync(_runtime, ["register", "--server", "https://cp.example.test:8443", "--pin", pin,
+            "--state-dir", StateDirectory, "--token", _token.Value]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(pin, Assert.Single(_runtime.Factory.Pins));
+        using var store = AgentStateStore.OpenExisting(StateDirectory, AgentPlatforms.Current)!;
+        Assert.Equal(pin, store.GetIdentity()!.ServerPin);
+    }
+
+    [Theory]
+    [InlineData("http://cp.example.test:8080", null, "plain http is allowed to a loopback control plane only")]
+    [InlineData("http://10.0.0.5:8080", null, "plain http is allowed to a loopback control plane only")]
+    [InlineData("https://cp.example.test:8443", "sha256//tooShort", "--pin takes sha256//")]
+    [InlineData("https://cp.example.test:8443", "md5//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "--pin takes sha256//")]
+    [InlineData("http://127.0.0.1:8080", "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "--pin applies to an https:// server only")]
+    public async Task Register_CleartextToAnotherHostOrBadPin_UsageErrorNothingSent(string server, string? pin, string message)
+    {
+        var run = await CliRun.InvokeAsync(_runtime, ["register", "--server", server, .. pin is null ? Array.Empty<string>() : ["--pin", pin],
+            "--state-dir", StateDirectory, "--token", _token.Value]);
+
+        Assert.Equal((int)AgentExitCode.Usage, run.ExitCode);
+        Assert.Contains(message, run.Error);
+        Assert.Empty(_runtime.Gateway.Registrations);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:8080")]
+    [InlineData("http://127.0.0.9:8080")]
+    [InlineData("http://[::1]:8080")]
+    public void ServerUrl_LoopbackHttp_Accepted(string url) => Assert.Equal(new Uri(url), ServerUrl.Parse(url));
+
     private Task<CliRun> RegisterAsync(params string[] extra) =>
         CliRun.InvokeAsync(_runtime, ["register", "--server", Server, "--state-dir", StateDirectory, .. extra]);
 

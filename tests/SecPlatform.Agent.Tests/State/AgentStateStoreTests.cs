@@ -55,6 +55,41 @@ public sealed class AgentStateStoreTests : IDisposable
     }
 
     [Fact]
+    public void GetIdentity_WithServerPin_RoundTrips()
+    {
+        var identity = Samples.Identity() with { Server = new Uri("https://cp.example.test:8443/"), ServerPin = "sha256//" + Convert.ToBase64String(new byte[32]) };
+        using var store = AgentStateStore.Open(_temp.Path, AgentPlatforms.Current);
+
+        store.SaveIdentity(identity);
+
+        Assert.Equal(identity.ServerPin, store.GetIdentity()!.ServerPin);
+    }
+
+    [Fact]
+    public void GetIdentity_StateWrittenBeforeSchema3WithoutPin_LoadsWithNoPin()
+    {
+        using (var store = AgentStateStore.Open(_temp.Path, AgentPlatforms.Current))
+        {
+            store.SaveIdentity(Samples.Identity());
+        }
+
+        // What a version 2 file holds: the identity document without the serverPin field.
+        using (var database = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = _temp.Combine(AgentStateStore.FileName), Connection = LiteDB.ConnectionType.Shared }))
+        {
+            var identities = database.GetCollection("identity");
+            var document = identities.FindById("agent");
+            document.Remove("serverPin");
+            identities.Update(document);
+            database.UserVersion = 2;
+        }
+
+        using var reopened = AgentStateStore.OpenExisting(_temp.Path, AgentPlatforms.Current)!;
+        var identity = reopened.GetIdentity()!;
+        Assert.Null(identity.ServerPin);
+        Assert.Equal(Samples.Identity().AgentId, identity.AgentId);
+    }
+
+    [Fact]
     public void SaveIdentity_ThenGetIdentity_RoundTripsEveryField()
     {
         var identity = Samples.Identity();

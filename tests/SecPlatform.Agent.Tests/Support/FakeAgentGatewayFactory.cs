@@ -8,9 +8,12 @@ public sealed class FakeAgentGatewayFactory(FakeAgentGateway gateway) : IAgentGa
 {
     public List<(Uri Server, SecretToken? Key)> Created { get; } = [];
 
-    public IAgentGateway Create(Uri server, SecretToken? agentKey)
+    public List<string?> Pins { get; } = [];
+
+    public IAgentGateway Create(Uri server, SecretToken? agentKey, string? serverPin)
     {
         Created.Add((server, agentKey));
+        Pins.Add(serverPin);
         return gateway;
     }
 }

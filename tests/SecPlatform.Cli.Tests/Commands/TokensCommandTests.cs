@@ -15,7 +15,7 @@ public sealed class TokensCommandTests : CommandTestBase
         Assert.Equal(0, run.ExitCode);
         var json = JsonNode.Parse(run.Out)!.AsObject();
         Assert.Equal(
-            ["expiresAt", "id", "installCommands", "labels", "maxUses", "platform", "tenantId", "token"],
+            ["expiresAt", "id", "installCommands", "labels", "maxUses", "pin", "platform", "serverUrl", "tenantId", "token"],
             json.Select(property => property.Key).Order(StringComparer.Ordinal));
         Assert.Equal(FakeData.TokenId, json["id"]!.GetValue<string>());
         Assert.Equal(FakeData.TokenSecret, json["token"]!.GetValue<string>());
@@ -37,6 +37,44 @@ public sealed class TokensCommandTests : CommandTestBase
         Assert.Equal(3, request.MaxUses);
         Assert.Equal("eu-1", request.Labels["zone"]);
         Assert.Equal(["10.0.0.0/8"], request.Cidrs);
+    }
+
+    [Fact]
+    public async Task Create_ServerWithPin_PrintsThePinAndTheContractOneLiners()
+    {
+        const string pin = "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+        ControlPlane.State.ServerPin = pin;
+        ControlPlane.State.ServerUrl = "https://cp.example.test:8443";
+        const string url = "https://cp.example.test:8443";
+        var token = FakeData.TokenSecret;
+
+        var table = await RunAsync("tokens", "create", "--tenant", "acme", "--label", "env=prod");
+        var json = JsonNode.Parse((await RunAsync("tokens", "create", "--tenant", "acme", "-o", "json")).Out)!;
+
+        Assert.Equal(0, table.ExitCode);
+        var linux = $"(umask 077; printf '%s\\n' '{token}' > ./secplat.token) && curl -fsS --pinnedpubkey '{pin}' -k '{url}/downloads/install-linux.sh' | sudo sh -s -- --server '{url}' --pin '{pin}' --token-file \"$PWD/secplat.token\"";
+        var windows = $"Set-Content -Path \"$env:TEMP\\secplat.token\" -Value '{token}'; curl.exe -fsS --pinnedpubkey '{pin}' -k -o \"$env:TEMP\\install-windows.ps1\" '{url}/downloads/install-windows.ps1'; & \"$env:TEMP\\install-windows.ps1\" -Server '{url}' -Pin '{pin}' -TokenFile \"$env:TEMP\\secplat.token\"";
+        var output = table.Out.ReplaceLineEndings("\n");
+        Assert.Contains($"Server pin (what installers and agents check the control plane's TLS key against): {pin}\n", output);
+        Assert.Contains($"Install on Linux:\n  {linux}\n", output);
+        Assert.Contains($"Install on Windows (PowerShell as Administrator):\n  {windows}\n", output);
+        Assert.Contains($"Install on macOS:\n  {linux.Replace("install-linux.sh", "install-macos.sh")}\n", output);
+        Assert.DoesNotContain("plain http", output);
+        Assert.Equal(pin, json["pin"]!.GetValue<string>());
+        Assert.Equal(url, json["serverUrl"]!.GetValue<string>());
+        Assert.Equal(linux, json["installCommands"]!["linux"]!.GetValue<string>());
+        Assert.Equal(windows, json["installCommands"]!["windows"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Create_PlainHttpServer_PrintsTheRegisterLineAndTheRemoteAgentsNote()
+    {
+        var run = await RunAsync("tokens", "create", "--tenant", "acme");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("secplat-agent register --server", run.Out);
+        Assert.Contains("Agents on other machines need it on https", run.Out);
+        Assert.DoesNotContain("Server pin", run.Out);
     }
 
     [Fact]

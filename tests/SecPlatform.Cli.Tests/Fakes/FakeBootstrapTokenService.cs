@@ -23,7 +23,13 @@ public sealed class FakeBootstrapTokenService(FakeState state) : BootstrapTokenS
             Cidrs = { request.Cidrs },
             CreatedBy = FakeControlPlane.AdminId,
         };
-        return Task.FromResult(new CreateBootstrapTokenResponse { Token = token, Secret = FakeData.TokenSecret });
+        return Task.FromResult(new CreateBootstrapTokenResponse
+        {
+            Token = token,
+            Secret = FakeData.TokenSecret,
+            ServerPin = state.ServerPin,
+            ServerUrl = state.ServerUrl,
+        });
     }
 
     public override Task<ListBootstrapTokensResponse> ListBootstrapTokens(ListBootstrapTokensRequest request, ServerCallContext context)

@@ -60,7 +60,7 @@ public sealed class FakeControlPlane : IAsyncDisposable
         var app = builder.Build();
         var closedPort = grpcReachable ? 0 : ClosedPort.Get();
         // Read at request time: Kestrel fills in the real port of a port-0 endpoint when it binds.
-        app.MapGet(DiscoveryDocument.Path, () => new DiscoveryDocument(grpcReachable ? grpc!.IPEndPoint!.Port : closedPort, "http", "fake"));
+        app.MapGet(DiscoveryDocument.Path, () => new DiscoveryDocument(grpcReachable ? grpc!.IPEndPoint!.Port : closedPort, "http", state.Version));
         app.MapGrpcService<FakeTenantService>();
         app.MapGrpcService<FakeBootstrapTokenService>();
         app.MapGrpcService<FakeAgentService>();

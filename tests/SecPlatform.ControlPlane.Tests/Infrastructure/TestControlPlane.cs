@@ -17,6 +17,8 @@ namespace SecPlatform.ControlPlane.Tests.Infrastructure;
 /// <summary>
 /// The real control-plane app hosted in the test process on loopback ports (real sockets, real gRPC),
 /// with a fake clock, on a fresh store (its own data directory, or its own PostgreSQL database).
+/// With <c>tls: true</c> it serves https with the certificate it generates in its data directory, and the test
+/// clients pin its key (<see cref="Pin"/>), as agents do.
 /// </summary>
 public sealed class TestControlPlane : IAsyncDisposable
 {
@@ -24,27 +26,31 @@ public sealed class TestControlPlane : IAsyncDisposable
     private readonly string _dataDir;
     private readonly List<IDisposable> _disposables = [];
 
-    private TestControlPlane(WebApplication app, string dataDir, FakeTimeProvider time, string adminKey)
+    private TestControlPlane(WebApplication app, string dataDir, FakeTimeProvider time, string adminKey, bool tls)
     {
         _app = app;
         _dataDir = dataDir;
         Time = time;
         AdminKey = adminKey;
         var endpoint = app.Services.GetRequiredService<GrpcEndpoint>();
-        BaseUrl = new Uri($"http://127.0.0.1:{endpoint.BasePort}/");
-        GrpcUrl = new Uri($"http://127.0.0.1:{endpoint.Port}/");
+        var scheme = tls ? "https" : "http";
+        BaseUrl = new Uri($"{scheme}://127.0.0.1:{endpoint.BasePort}/");
+        GrpcUrl = new Uri($"{scheme}://127.0.0.1:{endpoint.Port}/");
+        Pin = app.Services.GetRequiredService<PublicEndpoint>().Pin;
     }
 
     /// <summary>Starts on a fresh store. <paramref name="storeArgs"/> select it (none: LiteDB in a fresh data directory).</summary>
     /// <param name="adminKey">For a second replica on a shared database: the first replica's admin key (no first-start key file is written).</param>
-    public static async Task<TestControlPlane> StartAsync(IEnumerable<string>? storeArgs = null, IEnumerable<string>? extraArgs = null, string? adminKey = null)
+    /// <param name="tls">Serve https with the generated self-signed certificate.</param>
+    public static async Task<TestControlPlane> StartAsync(IEnumerable<string>? storeArgs = null, IEnumerable<string>? extraArgs = null, string? adminKey = null,
+        bool tls = false)
     {
         var dataDir = Directory.CreateTempSubdirectory("secplat-cp-").FullName;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         string[] args =
         [
             "--data-dir", dataDir,
-            "--urls", "http://127.0.0.1:0",
+            "--urls", tls ? "https://127.0.0.1:0" : "http://127.0.0.1:0",
             // Fast bcrypt keeps tests quick; the production default is 11.
             "--Security:BcryptWorkFactor", "4",
             "--Leases:DurationSeconds", "4",
@@ -62,7 +68,7 @@ public sealed class TestControlPlane : IAsyncDisposable
         });
         await app.StartAsync();
         adminKey ??= (await File.ReadAllTextAsync(Path.Combine(dataDir, DataDirectory.InitialAdminKeyFileName))).Trim();
-        return new TestControlPlane(app, dataDir, time, adminKey);
+        return new TestControlPlane(app, dataDir, time, adminKey, tls);
     }
 
     public FakeTimeProvider Time { get; }
@@ -74,6 +80,9 @@ public sealed class TestControlPlane : IAsyncDisposable
 
     public Uri GrpcUrl { get; }
 
+    /// <summary>The pin of the server's key when it serves TLS.</summary>
+    public string? Pin { get; }
+
     public string DataDir => _dataDir;
 
     public IServiceProvider Services => _app.Services;
@@ -83,7 +92,7 @@ public sealed class TestControlPlane : IAsyncDisposable
     /// <summary>A call invoker with an optional bearer key; <paramref name="sourceAddress"/> binds the client socket (e.g. 127.0.0.2).</summary>
     public CallInvoker Invoker(string? bearer, IPAddress? sourceAddress = null)
     {
-        var handler = new SocketsHttpHandler();
+        var handler = Pin is null ? new SocketsHttpHandler() : new PinnedHandler(Pin).Handler;
         if (sourceAddress is not null)
         {
             handler.ConnectCallback = async (context, cancellationToken) =>
