@@ -139,10 +139,14 @@ make_dir() {
 $missing"
     probe=$(dirname "$probe")
   done
+  old_ifs=$IFS
+  IFS='
+'
   for new_dir in $missing; do
     act mkdir -m 0755 "$new_dir"
     [ "$dry_run" = true ] || remember "$new_dir"
   done
+  IFS=$old_ifs
   act chmod "$mode" "$dir"
   [ -z "$owner" ] || act chown "$owner:$owner" "$dir"
 }
@@ -417,7 +421,7 @@ if [ -n "$prefix" ]; then
 fi
 
 act systemctl daemon-reload
-act systemctl enable "$service" >/dev/null 2>&1 || act systemctl enable "$service"
+act systemctl enable --quiet "$service"
 # Registered and enabled: from here a failure to start is reported, not undone.
 committed=true
 act systemctl restart "$service"
