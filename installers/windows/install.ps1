@@ -333,7 +333,7 @@ try {
     if (-not $DryRun) {
         Start-Sleep -Seconds 2
         if ((Get-Service -Name $serviceName).Status -ne 'Running') {
-            Fail "secplat-agent did not start: see Get-Service $serviceName and the Application event log"
+            Fail "secplat-agent did not start: see Get-Service $serviceName and the System event log (Service Control Manager)"
         }
         Say "secplat-agent is running as $serviceAccount"
     }
