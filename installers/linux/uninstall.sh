@@ -9,6 +9,9 @@
 # --prefix    the DIR given to install.sh --prefix (nothing is stopped; empty directories up to DIR are removed)
 # --dry-run   print what would be done, change nothing
 set -eu
+# One brace group, read whole before it runs: a script piped into sh (curl | sh) never runs half-downloaded, and no
+# command in it can read the rest of the script from stdin (the group's stdin is /dev/null).
+{
 
 prog=uninstall.sh
 service=secplat-agent
@@ -106,3 +109,4 @@ if [ -n "$prefix" ]; then
   done
 fi
 say "secplat-agent removed${prefix:+ from $prefix}"
+} </dev/null

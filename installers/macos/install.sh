@@ -19,6 +19,9 @@
 # Everything is checked before anything is changed; if a step fails, what this run created is removed.
 # A second run upgrades the binary in place and keeps the agent's identity, policy and outbox.
 set -eu
+# One brace group, read whole before it runs: a script piped into sh (curl | sh) never runs half-downloaded, and no
+# command in it can read the rest of the script from stdin (the group's stdin is /dev/null).
+{
 
 prog=install.sh
 label=com.secplatform.agent
@@ -229,9 +232,9 @@ esac
 # (-k only skips the CA chain check, which a self-signed certificate cannot pass; the pin replaces it.)
 fetch() {
   if [ -n "$pin" ] && [ "$scheme" = https ]; then
-    curl -fsS --proto '=https' --connect-timeout 10 --max-time 300 --pinnedpubkey "$pin" -k "$@"
+    curl -fs --proto '=https' --connect-timeout 10 --max-time 300 --pinnedpubkey "$pin" -k "$@"
   else
-    curl -fsS --connect-timeout 10 --max-time 300 "$@"
+    curl -fs --connect-timeout 10 --max-time 300 "$@"
   fi
 }
 
@@ -306,6 +309,17 @@ if [ -n "$new_binary" ]; then
   chmod 0755 "$new_binary"
   new_version=$("$new_binary" version 2>/dev/null) || fail "the agent binary does not run on this machine ($(uname -sm))"
   say "agent $new_version"
+fi
+
+template=""
+# Next to this script when it runs from a file; from the control plane when it runs from a pipe (curl | sh).
+if [ -f "$0" ] && [ -f "$(dirname "$0")/$label.plist.in" ]; then
+  template="$(dirname "$0")/$label.plist.in"
+else
+  template="$work/$label.plist.in"
+  status=0
+  fetch -o "$template" "$server/downloads/$label.plist.in" || status=$?
+  [ "$status" -eq 0 ] || fail "downloading the launchd template: $(explain_curl "$status")"
 fi
 
 # An existing identity makes this run an upgrade: no token needed, registration skipped.
@@ -401,16 +415,6 @@ elif [ -n "$policy_args" ]; then
   fi
 fi
 
-template=""
-# Next to this script when it runs from a file; from the control plane when it runs from a pipe (curl | sh).
-if [ -f "$0" ] && [ -f "$(dirname "$0")/$label.plist.in" ]; then
-  template="$(dirname "$0")/$label.plist.in"
-else
-  template="$work/$label.plist.in"
-  status=0
-  fetch -o "$template" "$server/downloads/$label.plist.in" || status=$?
-  [ "$status" -eq 0 ] || fail "downloading the launchd template: $(explain_curl "$status")"
-fi
 sed -e "s|@BINARY@|$installed_binary|g" -e "s|@STATE_DIR@|$state_dir|g" -e "s|@LOG_DIR@|$log_dir|g" \
   -e "s|@USER@|$service_user|g" "$template" | write_file "$plist_file" 0644
 
@@ -438,3 +442,4 @@ if [ "$dry_run" = false ]; then
     fail "secplat-agent did not start: see 'sudo launchctl print system/$label' and $log_dir/agent.log"
   fi
 fi
+} </dev/null

@@ -9,6 +9,9 @@
 # --prefix    the DIR given to install.sh --prefix (nothing is stopped; empty directories up to DIR are removed)
 # --dry-run   print what would be done, change nothing
 set -eu
+# One brace group, read whole before it runs: a script piped into sh (curl | sh) never runs half-downloaded, and no
+# command in it can read the rest of the script from stdin (the group's stdin is /dev/null).
+{
 
 prog=uninstall.sh
 label=com.secplatform.agent
@@ -102,3 +105,4 @@ for dir in "$prefix/Library/Application Support/SecPlatform" "$prefix/Library/Ap
   [ ! -d "$dir" ] || act rmdir "$dir" 2>/dev/null || true
 done
 say "secplat-agent removed${prefix:+ from $prefix}"
+} </dev/null
