@@ -34,6 +34,8 @@ public sealed class CliApplication
             CommandsCommand.Create(runner),
             FindingsCommand.Create(runner),
             AssetsCommand.Create(runner),
+            GroupsCommand.Create(runner),
+            VulnsCommand.Create(runner),
             AdminsCommand.Create(runner),
             AuditCommand.Create(runner),
             ServerCommand.Create(runner),

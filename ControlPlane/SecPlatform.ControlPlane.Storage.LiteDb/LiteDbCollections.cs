@@ -19,4 +19,8 @@ internal static class LiteDbCollections
     public const string FindingStatusHistory = "finding_status_history";
     public const string Assets = "assets";
     public const string AssetKinds = "asset_kinds";
+    public const string AssetGroups = "asset_groups";
+    public const string AssetGroupMembers = "asset_group_members";
+    public const string Vulnerabilities = "vulnerabilities";
+    public const string FindingVulnerabilities = "finding_vulnerabilities";
 }

@@ -18,7 +18,7 @@ public sealed partial class LiteDbControlPlaneStore : IAssetStore
     public Task<IReadOnlyList<Asset>> ListAssetsAsync(AssetQuery query, PageRequest page, CancellationToken cancellationToken) =>
         Read<IReadOnlyList<Asset>>(() =>
         {
-            var filter = query.Kind is null ? null : BsonExpression.Create("$.kind = @0", new BsonValue(query.Kind));
+            var filter = LabelFilter(query.Labels, query.Kind);
             if (query.TenantId is not null)
             {
                 return KeyRangePage(_assets, TenantSortField, CompositeKey.Prefix(query.TenantId), page, filter)

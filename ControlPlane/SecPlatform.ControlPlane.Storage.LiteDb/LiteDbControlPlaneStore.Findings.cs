@@ -88,6 +88,7 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
             }
 
             LinkAssets(command.TenantId, inserts.Concat(updates).ToList(), ingest.Now);
+            LinkVulnerabilities(command.TenantId, inserts, updates, ingest.Now);
             InsertBulk(_findings, inserts, "finding");
             _findings.Update(updates);
             InsertBulk(_observations, observations, "finding observation");
@@ -110,12 +111,18 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
     public Task<IReadOnlyList<Finding>> ListFindingsAsync(FindingQuery query, PageRequest page, CancellationToken cancellationToken) =>
         Read<IReadOnlyList<Finding>>(() =>
         {
-            if (query.CommandId is not null)
+            var targets = FindingTargets.Of(this, query);
+            if (targets.None)
             {
-                return AttemptFindingsPage(query, page);
+                return [];
             }
 
-            var filter = FieldFilter(query);
+            if (query.CommandId is not null)
+            {
+                return AttemptFindingsPage(query, targets, page);
+            }
+
+            var filter = FieldFilter(query, targets);
             if (query.TenantId is not null)
             {
                 return KeyRangePage(_findings, TenantSortField, FindingDocument.TenantPrefix(query.TenantId), page, filter)
@@ -223,7 +230,7 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
     /// carry the finding's sort key), then those findings by id, keeping those that pass the field filters, until the
     /// page is full or the attempt's observations end.
     /// </summary>
-    private IReadOnlyList<Finding> AttemptFindingsPage(FindingQuery query, PageRequest page)
+    private IReadOnlyList<Finding> AttemptFindingsPage(FindingQuery query, FindingTargets targets, PageRequest page)
     {
         var limit = Math.Min(page.Limit, PageRequest.MaxLimit);
         var result = new List<Finding>();
@@ -244,7 +251,7 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
             {
                 after = new PageCursor(finding.FirstSeen, finding.Id);
                 var domain = finding.ToDomain();
-                if (query.Matches(domain) && result.Count < limit)
+                if (query.Matches(domain) && targets.Admit(finding) && result.Count < limit)
                 {
                     result.Add(domain);
                 }
@@ -260,8 +267,8 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
         return result;
     }
 
-    /// <summary>The field filters of a finding list as one expression (null: none).</summary>
-    private static BsonExpression? FieldFilter(FindingQuery query)
+    /// <summary>The field filters of a finding list, and the group and vulnerability ones as id sets, as one expression (null: none).</summary>
+    private static BsonExpression? FieldFilter(FindingQuery query, FindingTargets targets)
     {
         var clauses = new List<string>();
         var args = new List<BsonValue>();
@@ -296,7 +303,42 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
             Add("$.last_seen >= @", new BsonValue(since.UtcTicks));
         }
 
+        if (query.AssetId is not null)
+        {
+            Add("$.asset_id = @", new BsonValue(query.AssetId));
+        }
+
+        if (targets.AssetIds is { } assetIds)
+        {
+            Add("$.asset_id IN @", new BsonArray(assetIds.Select(id => new BsonValue(id))));
+        }
+
+        if (targets.FindingIds is { } findingIds)
+        {
+            Add("$._id IN @", new BsonArray(findingIds.Select(id => new BsonValue(id))));
+        }
+
         return clauses.Count == 0 ? null : BsonExpression.Create(string.Join(" AND ", clauses), [.. args]);
+    }
+
+    /// <summary>
+    /// The group and vulnerability filters as sets read first: the group's assets now (null: no group filter), the
+    /// findings that name the vulnerability (null: no vulnerability filter). An empty set means no finding can match.
+    /// </summary>
+    private sealed record FindingTargets(HashSet<string>? AssetIds, HashSet<string>? FindingIds)
+    {
+        public bool None => AssetIds is { Count: 0 } || FindingIds is { Count: 0 };
+
+        public static FindingTargets Of(LiteDbControlPlaneStore store, FindingQuery query)
+        {
+            var tenantId = query.TenantId ?? "";
+            var assets = query.GroupId is null ? null : store.GroupAssetIds(tenantId, query.GroupId) ?? [];
+            var findings = query.Cve is null ? null : store.FindingIdsNaming(tenantId, query.Cve);
+            return new FindingTargets(assets, findings);
+        }
+
+        public bool Admit(FindingDocument finding) =>
+            (AssetIds is null || AssetIds.Contains(finding.AssetId)) && (FindingIds is null || FindingIds.Contains(finding.Id));
     }
 
     /// <summary>

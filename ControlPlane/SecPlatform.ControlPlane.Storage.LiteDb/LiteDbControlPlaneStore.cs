@@ -37,6 +37,10 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
     private readonly ILiteCollection<FindingStatusChangeDocument> _statusHistory;
     private readonly ILiteCollection<AssetDocument> _assets;
     private readonly ILiteCollection<AssetKindDocument> _assetKinds;
+    private readonly ILiteCollection<AssetGroupDocument> _assetGroups;
+    private readonly ILiteCollection<AssetGroupMemberDocument> _groupMembers;
+    private readonly ILiteCollection<VulnerabilityDocument> _vulnerabilities;
+    private readonly ILiteCollection<FindingVulnerabilityDocument> _findingVulnerabilities;
     private int _disposed;
 
     /// <param name="filePath">The database file; its directory must exist. A new file is created readable by its owner only.</param>
@@ -76,6 +80,10 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
         _statusHistory = _db.GetCollection<FindingStatusChangeDocument>(LiteDbCollections.FindingStatusHistory, BsonAutoId.Int64);
         _assets = _db.GetCollection<AssetDocument>(LiteDbCollections.Assets);
         _assetKinds = _db.GetCollection<AssetKindDocument>(LiteDbCollections.AssetKinds);
+        _assetGroups = _db.GetCollection<AssetGroupDocument>(LiteDbCollections.AssetGroups);
+        _groupMembers = _db.GetCollection<AssetGroupMemberDocument>(LiteDbCollections.AssetGroupMembers);
+        _vulnerabilities = _db.GetCollection<VulnerabilityDocument>(LiteDbCollections.Vulnerabilities);
+        _findingVulnerabilities = _db.GetCollection<FindingVulnerabilityDocument>(LiteDbCollections.FindingVulnerabilities);
         EnsureIndexes();
         SeedAssetKinds();
     }
@@ -452,6 +460,8 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
         EnsureQueueIndexes();
         EnsureFindingIndexes();
         EnsureAssetIndexes();
+        EnsureGroupIndexes();
+        EnsureVulnerabilityIndexes();
     }
 
     private AgentDocument? FindLiveAgent(string id) =>

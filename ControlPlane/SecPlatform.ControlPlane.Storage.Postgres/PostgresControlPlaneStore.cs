@@ -23,7 +23,7 @@ namespace SecPlatform.ControlPlane.Storage.Postgres;
 /// it locks command rows only, so it shares no lock order with the rest. Findings (<see cref="PostgresFindings"/>) lock
 /// the command row of the ingest, then the tenant's finding rows in fingerprint order (ON CONFLICT DO UPDATE).
 /// </summary>
-public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly PooledDbContextFactory<ControlPlaneDbContext> _contexts;

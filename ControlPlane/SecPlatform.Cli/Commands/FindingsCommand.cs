@@ -60,7 +60,10 @@ public static class FindingsCommand
             HelpName = "TIME|DURATION",
             CustomParser = ParseSince,
         };
-        var command = new Command("list", "List a tenant's findings, oldest first") { tenant, commandId, status, severity, scanner, rule, since };
+        var asset = new Option<string?>("--asset") { Description = "Only findings on this asset (an asset id)", HelpName = "ID" };
+        var group = new Option<string?>("--group") { Description = "Only findings on the assets of this asset group", HelpName = "NAME|ID" };
+        var cve = new Option<string?>("--cve") { Description = "Only findings that name this vulnerability (CVE or GHSA id)", HelpName = "ID" };
+        var command = new Command("list", "List a tenant's findings, oldest first") { tenant, commandId, status, severity, scanner, rule, since, asset, group, cve };
         var paging = PagingOptions.AddTo(command);
         runner.Attach(command, async (context, cancellationToken) =>
         {
@@ -73,6 +76,9 @@ public static class FindingsCommand
                 Severities = { context.GetValue(severity) ?? [] },
                 Scanner = context.GetValue(scanner) ?? "",
                 RuleId = context.GetValue(rule) ?? "",
+                Asset = context.GetValue(asset) ?? "",
+                Group = context.GetValue(group) ?? "",
+                Cve = context.GetValue(cve) ?? "",
                 PageSize = paging.PageSize(context),
                 PageToken = paging.PageToken(context),
             };

@@ -6,7 +6,7 @@ namespace SecPlatform.ControlPlane.Core.Services;
 
 /// <summary>Findings: the agents' fenced, idempotent ingest, and the admins' queries (always in one tenant's scope).</summary>
 public sealed partial class FindingService(IFindingStore findings, IAssetStore assets, ICommandQueueStore queue, TenantManager tenants, AuditLog audit,
-    TimeProvider time)
+    TimeProvider time, AssetGroupService groups)
 {
     public const int MaxBatchFindings = 1000;
 
@@ -85,7 +85,7 @@ public sealed partial class FindingService(IFindingStore findings, IAssetStore a
             throw DomainException.Invalid("tenant is required: findings are always listed in one tenant's scope");
         }
 
-        var query = filters with { TenantId = tenantId, CommandId = null, Attempt = 0 };
+        var query = await ResolveTargetsAsync(caller, tenantId, filters with { TenantId = tenantId, CommandId = null, Attempt = 0 }, cancellationToken);
         if (!string.IsNullOrEmpty(commandId))
         {
             var id = Validate.Id("command_id", commandId);
@@ -145,6 +145,35 @@ public sealed partial class FindingService(IFindingStore findings, IAssetStore a
         await audit.RecordAsync(caller, "finding.set_status", "finding", updated.Id, updated.TenantId, AuditLog.Succeeded,
             $"status={status} reason={why}", cancellationToken);
         return updated;
+    }
+
+    /// <summary>
+    /// The asset, group and vulnerability filters checked and put in stored form: the asset must be the tenant's, the
+    /// group (name or id) the tenant's (NotFound otherwise, as for a missing one), the vulnerability id well-formed.
+    /// </summary>
+    private async Task<FindingQuery> ResolveTargetsAsync(AdminPrincipal caller, string tenantId, FindingQuery query, CancellationToken cancellationToken)
+    {
+        if (query.AssetId is not null)
+        {
+            var assetId = Validate.Id("asset", query.AssetId);
+            var asset = await assets.GetAssetAsync(assetId, cancellationToken);
+            if (asset is null || asset.TenantId != tenantId)
+            {
+                throw DomainException.NotFound("asset", assetId);
+            }
+        }
+
+        if (query.GroupId is not null)
+        {
+            query = query with { GroupId = (await groups.ResolveAsync(caller, tenantId, query.GroupId, cancellationToken)).Id };
+        }
+
+        if (query.Cve is not null)
+        {
+            query = query with { Cve = VulnerabilityService.NormalizeId(query.Cve) };
+        }
+
+        return query;
     }
 
     private static void Check(ObservedFinding f, IReadOnlyList<AssetKind> kinds)

@@ -16,6 +16,8 @@ internal sealed class AssetDocument
     public DateTimeOffset FirstSeen { get; set; }
     public DateTimeOffset LastSeen { get; set; }
     public List<LabelDocument> Labels { get; set; } = [];
+    /// <summary>The labels as <c>key=value</c> strings (keys hold no '='), which a label selector compares with.</summary>
+    public List<string> LabelPairs { get; set; } = [];
     public string Sort { get; set; } = "";
     public string TenantKindValue { get; set; } = "";
     public string TenantSort { get; set; } = "";
@@ -39,6 +41,14 @@ internal sealed class AssetDocument
             TenantKindValue = KeyOf(tenantId, kind, value),
             TenantSort = CompositeKey.Prefix(tenantId) + sort,
         };
+    }
+
+    public static string PairOf(string key, string value) => key + "=" + value;
+
+    public void SetLabels(IReadOnlyDictionary<string, string> labels)
+    {
+        Labels = LabelDocument.FromDictionary(labels);
+        LabelPairs = [.. Labels.Select(l => PairOf(l.Key, l.Value))];
     }
 
     public Asset ToDomain() => new()

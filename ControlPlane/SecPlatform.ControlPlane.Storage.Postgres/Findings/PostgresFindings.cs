@@ -38,13 +38,14 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             asset_kind text NOT NULL, asset_value text NOT NULL, host text NOT NULL, file text NOT NULL,
             line integer NOT NULL, "column" integer NOT NULL, port integer NOT NULL, protocol text NOT NULL,
             message text NOT NULL, cves text[] NOT NULL, cwes text[] NOT NULL, evidence text NOT NULL,
-            asset_id text COLLATE "C" NOT NULL, asset_key text NOT NULL, asset_host text NOT NULL
+            asset_id text COLLATE "C" NOT NULL, asset_key text NOT NULL, asset_host text NOT NULL,
+            vulnerability_ids text[] COLLATE "C" NOT NULL
         ) ON COMMIT DROP
         """;
 
     private const string CopyStage = """
         COPY finding_stage (ord, id, fingerprint, scanner, rule_id, title, severity, asset_kind, asset_value, host, file,
-            line, "column", port, protocol, message, cves, cwes, evidence, asset_id, asset_key, asset_host) FROM STDIN (FORMAT BINARY)
+            line, "column", port, protocol, message, cves, cwes, evidence, asset_id, asset_key, asset_host, vulnerability_ids) FROM STDIN (FORMAT BINARY)
         """;
 
     // The writes run in the command's tenant only, even for a platform agent's ingest (platform context off).
@@ -97,12 +98,37 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
                 asset_id = excluded.asset_id
             RETURNING f.id, f.fingerprint
         ),
+        linked AS (
+            INSERT INTO finding_vulnerabilities (tenant_id, vulnerability_id, finding_id, first_seen)
+            SELECT $1, v.id, u.id, $4
+            FROM upserted AS u JOIN fresh AS n ON n.fingerprint = u.fingerprint CROSS JOIN LATERAL unnest(n.vulnerability_ids) AS v(id)
+            ON CONFLICT DO NOTHING
+            RETURNING 1
+        ),
+        unlinked AS (
+            DELETE FROM finding_vulnerabilities AS l
+            USING upserted AS u JOIN fresh AS n ON n.fingerprint = u.fingerprint
+            WHERE l.tenant_id = $1 AND l.finding_id = u.id AND NOT (l.vulnerability_id = ANY (n.vulnerability_ids))
+            RETURNING 1
+        ),
         observed AS (
             INSERT INTO finding_observations (tenant_id, command_id, attempt, fingerprint, finding_id, observed_at)
             SELECT $1, $2, $3, u.fingerprint, u.id, $4 FROM upserted AS u
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM batch)::integer, (SELECT count(*) FROM observed)::integer
+        """;
+
+    /// <summary>
+    /// First in the write, so every ingest takes these locks before any finding's, in id order: the vulnerabilities the
+    /// staged findings name, created when new (a definition is global; which tenant's findings name it is in the links).
+    /// $1 now.
+    /// </summary>
+    public const string CreateVulnerabilities = """
+        INSERT INTO vulnerabilities (id, first_seen)
+        SELECT DISTINCT v.id, $1::timestamptz FROM finding_stage AS s CROSS JOIN LATERAL unnest(s.vulnerability_ids) AS v(id)
+        ORDER BY v.id
+        ON CONFLICT (id) DO NOTHING
         """;
 
     /// <summary>
@@ -218,6 +244,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         await using (var write = new NpgsqlBatch(connection, transaction))
         {
             write.BatchCommands.Add(new NpgsqlBatchCommand(SetTenant) { Parameters = { new() { Value = tenantId } } });
+            write.BatchCommands.Add(new NpgsqlBatchCommand(CreateVulnerabilities) { Parameters = { new() { Value = now } } });
             foreach (var sql in (string[])[Reopen, Upsert])
             {
                 write.BatchCommands.Add(new NpgsqlBatchCommand(sql)
@@ -232,7 +259,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
                 });
             }
 
-            // Result sets: set_config's, then the upsert's (the reopen statement returns no rows).
+            // Result sets: set_config's, then the upsert's (the vulnerability and reopen statements return no rows).
             await using var reader = await write.ExecuteReaderAsync(cancellationToken);
             await reader.NextResultAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
@@ -316,6 +343,31 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             rows = rows.Where(f => f.LastSeen >= from);
         }
 
+        if (query.AssetId is { } assetId)
+        {
+            rows = rows.Where(f => f.AssetId == assetId);
+        }
+
+        if (query.GroupId is { } groupId)
+        {
+            // A static group's members, or the assets a label-based group's selector matches now.
+            var group = await db.AssetGroups.Where(g => g.Id == groupId && g.TenantId == query.TenantId)
+                .Select(g => new { g.Selector }).FirstOrDefaultAsync(cancellationToken);
+            if (group is null)
+            {
+                return [];
+            }
+
+            rows = group.Selector is { } selector
+                ? rows.Where(f => db.Assets.Any(a => a.Id == f.AssetId && a.TenantId == f.TenantId && EF.Functions.JsonContains(a.Labels, selector)))
+                : rows.Where(f => db.AssetGroupMembers.Any(m => m.GroupId == groupId && m.AssetId == f.AssetId));
+        }
+
+        if (query.Cve is { } cve)
+        {
+            rows = rows.Where(f => db.FindingVulnerabilities.Any(l => l.TenantId == f.TenantId && l.VulnerabilityId == cve && l.FindingId == f.Id));
+        }
+
         if (page.After is { } after)
         {
             var (time, id) = (Utc(after.CreatedAt), after.Id);
@@ -366,6 +418,12 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         if (query.Kind is not null)
         {
             rows = rows.Where(a => a.Kind == query.Kind);
+        }
+
+        if (query.Labels is { Count: > 0 } labels)
+        {
+            var selector = LabelsJson(labels);
+            rows = rows.Where(a => EF.Functions.JsonContains(a.Labels, selector));
         }
 
         if (page.After is { } after)
@@ -515,6 +573,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             await writer.WriteAsync(SecretToken.NewId(), NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(Text(assetKey), NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(Text(AssetIdentity.HostKey(kind, assetKey)), NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(VulnerabilityIds.Of(f).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
         }
 
         await writer.CompleteAsync(cancellationToken);

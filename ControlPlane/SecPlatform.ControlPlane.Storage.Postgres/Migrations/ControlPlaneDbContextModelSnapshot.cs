@@ -316,6 +316,81 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                     b.ToTable("assets", (string)null);
                 });
 
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetGroupEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Selector")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("selector");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.HasKey("Id")
+                        .HasName("pk_asset_groups");
+
+                    b.HasIndex("TenantId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_asset_groups_tenant_id_name");
+
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_asset_groups_tenant_id_created_at_id");
+
+                    b.ToTable("asset_groups", (string)null);
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetGroupMemberEntity", b =>
+                {
+                    b.Property<string>("GroupId")
+                        .HasColumnType("text")
+                        .HasColumnName("group_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("AssetId")
+                        .HasColumnType("text")
+                        .HasColumnName("asset_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.HasKey("GroupId", "AssetId")
+                        .HasName("pk_asset_group_members");
+
+                    b.HasIndex("AssetId")
+                        .HasDatabaseName("ix_asset_group_members_asset_id");
+
+                    b.ToTable("asset_group_members", (string)null);
+                });
+
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetKindEntity", b =>
                 {
                     b.Property<string>("Name")
@@ -1009,6 +1084,36 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.FindingVulnerabilityEntity", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("VulnerabilityId")
+                        .HasColumnType("text")
+                        .HasColumnName("vulnerability_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("FindingId")
+                        .HasColumnType("text")
+                        .HasColumnName("finding_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("FirstSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen");
+
+                    b.HasKey("TenantId", "VulnerabilityId", "FindingId")
+                        .HasName("pk_finding_vulnerabilities");
+
+                    b.HasIndex("FindingId")
+                        .HasDatabaseName("ix_finding_vulnerabilities_finding_id");
+
+                    b.ToTable("finding_vulnerabilities", (string)null);
+                });
+
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.ReaperStateEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -1120,6 +1225,23 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.VulnerabilityEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("FirstSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen");
+
+                    b.HasKey("Id")
+                        .HasName("pk_vulnerabilities");
+
+                    b.ToTable("vulnerabilities", (string)null);
+                });
+
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AdminUserEntity", b =>
                 {
                     b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.TenantEntity", null)
@@ -1180,6 +1302,33 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_assets_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetGroupEntity", b =>
+                {
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.TenantEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_asset_groups_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetGroupMemberEntity", b =>
+                {
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_asset_group_members_assets_asset_id");
+
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetGroupEntity", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_asset_group_members_asset_groups_group_id");
                 });
 
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.BootstrapTokenEntity", b =>

@@ -10,7 +10,8 @@ internal sealed class AssetApi(AdminAuthenticator auth, Core.Services.AssetServi
     {
         var caller = await context.AdminAsync(auth);
         var page = CallContextExtensions.Page(request.PageSize, request.PageToken);
-        var items = await assets.ListAsync(caller, request.Tenant, request.Kind, page, context.CancellationToken);
+        var labels = ProtoMapper.Pairs(request.Labels, "labels");
+        var items = await assets.ListAsync(caller, request.Tenant, request.Kind, labels, page, context.CancellationToken);
         var response = new ListAssetsResponse { NextPageToken = CallContextExtensions.NextPageToken(items, page, a => new(a.FirstSeen, a.Id)) };
         response.Items.Add(items.Select(ProtoMapper.ToProto));
         return response;
@@ -20,5 +21,11 @@ internal sealed class AssetApi(AdminAuthenticator auth, Core.Services.AssetServi
     {
         var caller = await context.AdminAsync(auth);
         return ProtoMapper.ToProto(await assets.GetAsync(caller, request.Id, context.CancellationToken));
+    }
+
+    public override async Task<Asset> SetAssetLabels(SetAssetLabelsRequest request, ServerCallContext context)
+    {
+        var caller = await context.AdminAsync(auth);
+        return ProtoMapper.ToProto(await assets.SetLabelsAsync(caller, request.Id, request.Labels, request.Remove, context.CancellationToken));
     }
 }

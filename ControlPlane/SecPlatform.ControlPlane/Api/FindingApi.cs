@@ -17,7 +17,10 @@ internal sealed class FindingApi(AdminAuthenticator auth, Core.Services.FindingS
             Severities: [.. request.Severities.Select(s => (Core.Domain.Severity)(int)s)],
             Scanner: string.IsNullOrEmpty(request.Scanner) ? null : request.Scanner,
             RuleId: string.IsNullOrEmpty(request.RuleId) ? null : request.RuleId,
-            Since: request.Since?.ToDateTimeOffset());
+            Since: request.Since?.ToDateTimeOffset(),
+            AssetId: string.IsNullOrEmpty(request.Asset) ? null : request.Asset,
+            GroupId: string.IsNullOrEmpty(request.Group) ? null : request.Group,
+            Cve: string.IsNullOrEmpty(request.Cve) ? null : request.Cve);
         var items = await findings.ListAsync(caller, request.Tenant, request.CommandId, filters, page, context.CancellationToken);
         var response = new ListFindingsResponse { NextPageToken = CallContextExtensions.NextPageToken(items, page, f => new(f.FirstSeen, f.Id)) };
         response.Items.Add(items.Select(ProtoMapper.ToProto));

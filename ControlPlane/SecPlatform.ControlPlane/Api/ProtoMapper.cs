@@ -5,7 +5,7 @@ using Admin = SecPlatform.Contracts.Admin.V1;
 namespace SecPlatform.ControlPlane.Api;
 
 /// <summary>Domain records to API messages. One place, so every call shows a resource the same way.</summary>
-internal static class ProtoMapper
+internal static partial class ProtoMapper
 {
     public static Timestamp? ToTimestamp(DateTimeOffset? time) => time is { } t ? Timestamp.FromDateTimeOffset(t) : null;
 
@@ -207,6 +207,7 @@ internal static class ProtoMapper
         };
         proto.Cves.Add(o.Cves);
         proto.Cwes.Add(o.Cwes);
+        proto.VulnerabilityIds.Add(VulnerabilityIds.Of(o));
         return proto;
     }
 

@@ -101,6 +101,8 @@ public static class ControlPlaneApp
         app.MapGrpcService<CommandApi>();
         app.MapGrpcService<FindingApi>();
         app.MapGrpcService<AssetApi>();
+        app.MapGrpcService<AssetGroupApi>();
+        app.MapGrpcService<VulnerabilityApi>();
         app.MapGrpcHealthChecksService();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet(DiscoveryDocument.Path, (GrpcEndpoint endpoint, PublicEndpoint self) =>

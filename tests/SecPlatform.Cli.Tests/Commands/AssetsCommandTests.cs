@@ -34,4 +34,40 @@ public sealed class AssetsCommandTests : CommandTestBase
         Assert.Equal(4, run.ExitCode);
         Assert.Contains("not found", run.Error);
     }
+
+    [Fact]
+    public async Task List_Labels_MappedAsKeyValueEntries()
+    {
+        var run = await RunAsync("assets", "list", "--tenant", "acme", "--label", "env=prod", "--label", "team=web");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(["env=prod", "team=web"], ControlPlane.State.Last<ListAssetsRequest>().Labels);
+        Assert.Contains("LABELS", run.OutLines[0]);
+    }
+
+    [Fact]
+    public async Task Label_SetAndRemove_MappedIntoOneRequest()
+    {
+        var run = await RunAsync("assets", "label", FakeAssetService.AssetId, "env=prod", "owner=team-a", "--remove", "tier", "--remove", "old");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var request = ControlPlane.State.Last<SetAssetLabelsRequest>();
+        Assert.Equal(FakeAssetService.AssetId, request.Id);
+        Assert.Equal(new Dictionary<string, string> { ["env"] = "prod", ["owner"] = "team-a" }, request.Labels);
+        Assert.Equal(["tier", "old"], request.Remove);
+        Assert.Contains(run.OutLines, line => line.Contains("owner", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Label_NothingOrBadPair_UsageErrorAndNoCall()
+    {
+        var nothing = await RunAsync("assets", "label", FakeAssetService.AssetId);
+        Assert.Equal(2, nothing.ExitCode);
+        Assert.Contains("at least one label", nothing.Error);
+
+        var bad = await RunAsync("assets", "label", FakeAssetService.AssetId, "env");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("not of the form key=value", bad.Error);
+        Assert.Empty(ControlPlane.State.Requests.OfType<SetAssetLabelsRequest>());
+    }
 }

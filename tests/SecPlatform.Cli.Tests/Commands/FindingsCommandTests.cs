@@ -24,6 +24,16 @@ public sealed class FindingsCommandTests : CommandTestBase
     }
 
     [Fact]
+    public async Task List_AssetGroupCve_MappedIntoFields10To12()
+    {
+        var run = await RunAsync("findings", "list", "--tenant", "acme", "--asset", "ast000000001", "--group", "prod", "--cve", "CVE-2021-44228");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var request = ControlPlane.State.Last<ListFindingsRequest>();
+        Assert.Equal(("ast000000001", "prod", "CVE-2021-44228"), (request.Asset, request.Group, request.Cve));
+    }
+
+    [Fact]
     public async Task List_SinceDuration_MeansThatLongBeforeNow()
     {
         var before = DateTimeOffset.UtcNow;

@@ -32,4 +32,17 @@ public sealed class FakeAssetService(FakeState state) : AssetService.AssetServic
             ? Task.FromResult(Sample())
             : throw new RpcException(new Status(StatusCode.NotFound, $"asset '{request.Id}' not found"));
     }
+
+    public override Task<Asset> SetAssetLabels(SetAssetLabelsRequest request, ServerCallContext context)
+    {
+        state.Record(request);
+        if (request.Id != AssetId)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"asset '{request.Id}' not found"));
+        }
+
+        var asset = Sample();
+        asset.Labels.Add(request.Labels);
+        return Task.FromResult(asset);
+    }
 }

@@ -69,6 +69,8 @@ public sealed class FakeControlPlane : IAsyncDisposable
         app.MapGrpcService<FakeCommandService>();
         app.MapGrpcService<FakeFindingService>();
         app.MapGrpcService<FakeAssetService>();
+        app.MapGrpcService<FakeAssetGroupService>();
+        app.MapGrpcService<FakeVulnerabilityService>();
         await app.StartAsync();
         return new FakeControlPlane(app, new Uri($"http://127.0.0.1:{http!.IPEndPoint!.Port}/"), state);
     }

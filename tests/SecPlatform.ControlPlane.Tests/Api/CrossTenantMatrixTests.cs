@@ -17,6 +17,10 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
     // A well-formed id (12 lowercase letters and digits) that names nothing.
     private const string Missing = "zzzzzzzzzzzz";
 
+    // B's finding names this vulnerability; none names the other.
+    private const string CveOfB = "CVE-2021-44228";
+    private const string MissingCve = "CVE-1999-99999";
+
     [Fact]
     public async Task AdminCalls_TenantBoundAdminOnOtherTenantsIds_SameAsMissingAndNothingChanges()
     {
@@ -46,9 +50,50 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
             ("findings list --command", world.DoneCommandB, id => cp.Findings(admin).ListFindingsAsync(new ListFindingsRequest { CommandId = id }).ResponseAsync),
             ("findings list --tenant", world.TenantB.Name, id => cp.Findings(admin).ListFindingsAsync(new ListFindingsRequest { Tenant = id }).ResponseAsync),
             ("assets get", world.AssetB, id => cp.Assets(admin).GetAssetAsync(new GetAssetRequest { Id = id }).ResponseAsync),
+            ("assets label", world.AssetB, id => cp.Assets(admin).SetAssetLabelsAsync(
+                new SetAssetLabelsRequest { Id = id, Labels = { ["owner"] = "a" }, Remove = { "env" } }).ResponseAsync),
+            ("assets list --tenant", world.TenantB.Name, id => cp.Assets(admin).ListAssetsAsync(new ListAssetsRequest { Tenant = id }).ResponseAsync),
+            ("findings list --asset", world.AssetB, id => cp.Findings(admin).ListFindingsAsync(new ListFindingsRequest { Asset = id }).ResponseAsync),
+            ("findings list --group (id)", world.GroupB, id => cp.Findings(admin).ListFindingsAsync(new ListFindingsRequest { Group = id }).ResponseAsync),
+            ("findings list --group (name)", world.GroupBName, id => cp.Findings(admin).ListFindingsAsync(new ListFindingsRequest { Group = id }).ResponseAsync),
+            ("groups create --tenant", world.TenantB.Name, id => cp.AssetGroups(admin).CreateAssetGroupAsync(
+                new CreateAssetGroupRequest { Tenant = id, Name = "intruders" }).ResponseAsync),
+            ("groups list --tenant", world.TenantB.Name, id => cp.AssetGroups(admin).ListAssetGroupsAsync(new ListAssetGroupsRequest { Tenant = id }).ResponseAsync),
+            ("groups get (id)", world.GroupB, id => cp.AssetGroups(admin).GetAssetGroupAsync(new AssetGroupRequest { Group = id }).ResponseAsync),
+            ("groups get (name)", world.GroupBName, id => cp.AssetGroups(admin).GetAssetGroupAsync(new AssetGroupRequest { Group = id }).ResponseAsync),
+            ("groups get --tenant", world.TenantB.Name, id => cp.AssetGroups(admin).GetAssetGroupAsync(
+                new AssetGroupRequest { Group = world.GroupBName, Tenant = id }).ResponseAsync),
+            ("groups get (label group)", world.LabelGroupB, id => cp.AssetGroups(admin).GetAssetGroupAsync(new AssetGroupRequest { Group = id }).ResponseAsync),
+            ("groups delete", world.GroupB, id => cp.AssetGroups(admin).DeleteAssetGroupAsync(new AssetGroupRequest { Group = id }).ResponseAsync),
+            ("groups delete (label group)", world.LabelGroupB, id => cp.AssetGroups(admin).DeleteAssetGroupAsync(new AssetGroupRequest { Group = id }).ResponseAsync),
+            ("groups add-asset (group)", world.GroupB, id => cp.AssetGroups(admin).AddAssetGroupMemberAsync(
+                new AssetGroupMemberRequest { Group = id, AssetId = world.AssetB }).ResponseAsync),
+            ("groups add-asset (asset)", world.AssetB, id => cp.AssetGroups(admin).AddAssetGroupMemberAsync(
+                new AssetGroupMemberRequest { Group = world.GroupA, AssetId = id }).ResponseAsync),
+            ("groups remove-asset (group)", world.GroupB, id => cp.AssetGroups(admin).RemoveAssetGroupMemberAsync(
+                new AssetGroupMemberRequest { Group = id, AssetId = world.AssetB }).ResponseAsync),
+            ("groups remove-asset (asset)", world.AssetB, id => cp.AssetGroups(admin).RemoveAssetGroupMemberAsync(
+                new AssetGroupMemberRequest { Group = world.GroupA, AssetId = id }).ResponseAsync),
+            ("groups assets", world.GroupB, id => cp.AssetGroups(admin).ListAssetGroupMembersAsync(new ListAssetGroupMembersRequest { Group = id }).ResponseAsync),
+            ("groups assets (label group)", world.LabelGroupB, id => cp.AssetGroups(admin).ListAssetGroupMembersAsync(
+                new ListAssetGroupMembersRequest { Group = id }).ResponseAsync),
+            ("vulns list --tenant", world.TenantB.Name, id => cp.Vulnerabilities(admin).ListVulnerabilitiesAsync(
+                new ListVulnerabilitiesRequest { Tenant = id }).ResponseAsync),
+            ("vulns get --tenant", world.TenantB.Name, id => cp.Vulnerabilities(admin).GetVulnerabilityAsync(
+                new GetVulnerabilityRequest { Id = CveOfB, Tenant = id }).ResponseAsync),
         };
 
         await AssertSameAsMissingAsync(cases.Select(c => (c.Call, c.ForeignId, (Func<string, Task<string>>)(id => OutcomeAsync(c.Run(id))))));
+
+        // Vulnerability ids are not tenant ids: another tenant's vulnerability answers like one nobody has.
+        await AssertSameAsMissingAsync(
+            [("vulns get", CveOfB, id => OutcomeAsync(cp.Vulnerabilities(admin).GetVulnerabilityAsync(new GetVulnerabilityRequest { Id = id }).ResponseAsync))],
+            MissingCve);
+        var byCve = await cp.Findings(admin).ListFindingsAsync(new ListFindingsRequest { Cve = CveOfB });
+        var byMissingCve = await cp.Findings(admin).ListFindingsAsync(new ListFindingsRequest { Cve = MissingCve });
+        Assert.Empty(byCve.Items);
+        Assert.Equal(byMissingCve, byCve);
+        Assert.Empty((await cp.Vulnerabilities(admin).ListVulnerabilitiesAsync(new ListVulnerabilitiesRequest())).Items);
         Assert.Equal(before, await world.SnapshotOfBAsync());
     }
 
@@ -82,12 +127,13 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
         Assert.Equal(before, await world.SnapshotOfBAsync());
     }
 
-    private static async Task AssertSameAsMissingAsync(IEnumerable<(string Call, string ForeignId, Func<string, Task<string>> Run)> cases)
+    private static async Task AssertSameAsMissingAsync(IEnumerable<(string Call, string ForeignId, Func<string, Task<string>> Run)> cases,
+        string missingId = Missing)
     {
         foreach (var (call, foreignId, run) in cases)
         {
             var foreign = (await run(foreignId)).Replace(foreignId, "ID", StringComparison.Ordinal);
-            var missing = (await run(Missing)).Replace(Missing, "ID", StringComparison.Ordinal);
+            var missing = (await run(missingId)).Replace(missingId, "ID", StringComparison.Ordinal);
             Assert.True(missing == foreign, $"{call}: another tenant's id answered '{foreign}', a missing id '{missing}'");
             Assert.False(foreign.StartsWith("OK", StringComparison.Ordinal), $"{call}: another tenant's id was accepted");
         }
@@ -137,6 +183,7 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
         RuleId = "SC2086",
         Title = "t",
         Severity = Contracts.Agent.V1.Severity.Low,
+        Message = $"{name} is affected by {CveOfB}",
         AssetKind = "path",
         AssetValue = $"agent-b.example.test:/srv/app/{name}.sh",
         Host = "agent-b.example.test",
@@ -150,7 +197,8 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
     /// </summary>
     private sealed record World(
         TestControlPlane Cp, Contracts.Admin.V1.Tenant TenantA, Contracts.Admin.V1.Tenant TenantB, string AdminOfA, string AgentKeyA,
-        string AgentB, string TokenB, string DoneCommandB, AssignedCommand ActiveCommandB, string FindingB, string AssetB)
+        string AgentB, string TokenB, string DoneCommandB, AssignedCommand ActiveCommandB, string FindingB, string AssetB,
+        string GroupA, string GroupB, string GroupBName, string LabelGroupB)
     {
         public static async Task<World> CreateAsync(TestControlPlane cp)
         {
@@ -188,7 +236,15 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
             await gatewayB.StartCommandAsync(new StartCommandRequest { CommandId = active.Id, FencingToken = active.FencingToken });
 
             var finding = Assert.Single((await cp.Findings().ListFindingsAsync(new ListFindingsRequest { Tenant = tenantB.Name })).Items);
-            return new World(cp, tenantA, tenantB, adminOfA, agentA.AgentKey, agentB.AgentId, tokenB, done.Id, active, finding.Id, finding.AssetId);
+            // B's asset is labelled and in B's static group; a label-based group of B matches it. A has a group of its own.
+            await cp.Assets().SetAssetLabelsAsync(new SetAssetLabelsRequest { Id = finding.AssetId, Labels = { ["env"] = "prod" } });
+            var groupA = await cp.AssetGroups().CreateAssetGroupAsync(new CreateAssetGroupRequest { Tenant = tenantA.Name, Name = "mine" });
+            var groupB = await cp.AssetGroups().CreateAssetGroupAsync(new CreateAssetGroupRequest { Tenant = tenantB.Name, Name = "servers-b" });
+            await cp.AssetGroups().AddAssetGroupMemberAsync(new AssetGroupMemberRequest { Group = groupB.Id, AssetId = finding.AssetId });
+            var labelGroupB = await cp.AssetGroups().CreateAssetGroupAsync(
+                new CreateAssetGroupRequest { Tenant = tenantB.Name, Name = "prod-b", Selector = { ["env"] = "prod" } });
+            return new World(cp, tenantA, tenantB, adminOfA, agentA.AgentKey, agentB.AgentId, tokenB, done.Id, active, finding.Id, finding.AssetId,
+                groupA.Id, groupB.Id, groupB.Name, labelGroupB.Id);
         }
 
         /// <summary>B's objects as the super admin reads them, as one comparable text.</summary>
@@ -207,6 +263,11 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
                 await Cp.Findings().GetFindingAsync(new GetFindingRequest { Id = FindingB }),
                 await Cp.Assets().ListAssetsAsync(new ListAssetsRequest { Tenant = TenantB.Name, PageSize = 100 }),
                 await Cp.Assets().GetAssetAsync(new GetAssetRequest { Id = AssetB }),
+                await Cp.AssetGroups().ListAssetGroupsAsync(new ListAssetGroupsRequest { Tenant = TenantB.Name, PageSize = 100 }),
+                await Cp.AssetGroups().ListAssetGroupMembersAsync(new ListAssetGroupMembersRequest { Group = GroupB, PageSize = 100 }),
+                await Cp.AssetGroups().ListAssetGroupMembersAsync(new ListAssetGroupMembersRequest { Group = LabelGroupB, PageSize = 100 }),
+                await Cp.Vulnerabilities().ListVulnerabilitiesAsync(new ListVulnerabilitiesRequest { Tenant = TenantB.Name, PageSize = 100 }),
+                await Cp.Vulnerabilities().GetVulnerabilityAsync(new GetVulnerabilityRequest { Id = CveOfB, Tenant = TenantB.Name }),
             ];
             return string.Join("\n", parts.Select(p => p.ToString()));
         }

@@ -130,6 +130,10 @@ public sealed class TestControlPlane : IAsyncDisposable
 
     public Contracts.Admin.V1.AssetService.AssetServiceClient Assets(string? key = null) => new(Invoker(key ?? AdminKey));
 
+    public Contracts.Admin.V1.AssetGroupService.AssetGroupServiceClient AssetGroups(string? key = null) => new(Invoker(key ?? AdminKey));
+
+    public Contracts.Admin.V1.VulnerabilityService.VulnerabilityServiceClient Vulnerabilities(string? key = null) => new(Invoker(key ?? AdminKey));
+
     public AgentGateway.AgentGatewayClient Gateway(string? agentKey = null, IPAddress? sourceAddress = null) => new(Invoker(agentKey, sourceAddress));
 
     public async ValueTask DisposeAsync()

@@ -30,6 +30,9 @@ public sealed class PostgresRowLevelSecurityTests(PostgresServer server) : IClas
         { "finding_observations", false },
         { "finding_status_history", false },
         { "assets", false },
+        { "asset_groups", false },
+        { "asset_group_members", false },
+        { "finding_vulnerabilities", false },
         { "admin_audit_logs", true },
     };
 
@@ -81,6 +84,12 @@ public sealed class PostgresRowLevelSecurityTests(PostgresServer server) : IClas
             await SetContextAsync(connection, transaction, TenantContext.Of(a));
             Assert.Equal(0, await ExecuteAsync(connection, transaction, "UPDATE findings SET title = 'x' WHERE tenant_id = $1", b));
             Assert.Equal(0, await ExecuteAsync(connection, transaction, "DELETE FROM assets WHERE tenant_id = $1", b));
+            foreach (var table in (string[])["finding_vulnerabilities", "asset_group_members", "asset_groups"])
+            {
+                Assert.Equal(0, await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE tenant_id = $1", b));
+            }
+
+            Assert.Equal(0, await ExecuteAsync(connection, transaction, "UPDATE assets SET labels = '{\"owned\": \"by-a\"}' WHERE tenant_id = $1", b));
             Assert.Equal(0, await ExecuteAsync(connection, transaction, "UPDATE commands SET priority = 100"
                 + " WHERE tenant_id <> $1", a));
             // Moving one of A's rows to B is refused: the new row must pass the policy too.
@@ -110,6 +119,10 @@ public sealed class PostgresRowLevelSecurityTests(PostgresServer server) : IClas
             Assert.Null(await store.GetAssetAsync(findingOfB.AssetId, CancellationToken.None));
             Assert.Null(await store.CancelCommandAsync(commandOfB, cp.Time.GetUtcNow(), CancellationToken.None));
             Assert.Empty(await store.ListFindingsAsync(new FindingQuery { TenantId = b }, new PageRequest(100, null), CancellationToken.None));
+            Assert.Empty(await store.ListTenantVulnerabilitiesAsync(b, new PageRequest(100, null), CancellationToken.None));
+            Assert.Null(await store.GetTenantVulnerabilityAsync(b, "CVE-2021-44228", 100, CancellationToken.None));
+            Assert.Null(await store.FindAssetGroupByNameAsync(b, "servers", CancellationToken.None));
+            Assert.Empty(await store.ListAssetGroupsAsync(b, new PageRequest(100, null), CancellationToken.None));
         }
 
         using (TenantContext.Enter(null))
@@ -120,6 +133,7 @@ public sealed class PostgresRowLevelSecurityTests(PostgresServer server) : IClas
         using (TenantContext.Enter(TenantContext.Platform))
         {
             Assert.NotNull(await store.GetFindingAsync(findingOfB.Id, CancellationToken.None));
+            Assert.NotNull(await store.GetTenantVulnerabilityAsync(b, "CVE-2021-44228", 100, CancellationToken.None));
         }
     }
 
@@ -145,6 +159,7 @@ public sealed class PostgresRowLevelSecurityTests(PostgresServer server) : IClas
                 Scanner = "shellcheck",
                 RuleId = "SC2086",
                 Title = "t",
+                Message = "names CVE-2021-44228",
                 Severity = Contracts.Agent.V1.Severity.Low,
                 AssetKind = "path",
                 AssetValue = "agent-1.example.test:/srv/app/a.sh",
@@ -164,6 +179,8 @@ public sealed class PostgresRowLevelSecurityTests(PostgresServer server) : IClas
         });
         var finding = Assert.Single((await cp.Findings().ListFindingsAsync(new ListFindingsRequest { Tenant = tenant.Name })).Items);
         await cp.Findings().SetFindingStatusAsync(new SetFindingStatusRequest { Id = finding.Id, Status = "accepted_risk", Reason = "test" });
+        var group = await cp.AssetGroups().CreateAssetGroupAsync(new CreateAssetGroupRequest { Tenant = tenant.Name, Name = "servers" });
+        await cp.AssetGroups().AddAssetGroupMemberAsync(new AssetGroupMemberRequest { Group = group.Id, AssetId = finding.AssetId });
         return tenant.Id;
     }
 
