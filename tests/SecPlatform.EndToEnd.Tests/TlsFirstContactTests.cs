@@ -33,9 +33,19 @@ public sealed class TlsFirstContactTests
             var status = await DotnetProcess.RunAsync(RepoPaths.Agent, ["status", "--state-dir", stateDir, "--output", "json"]);
             Assert.Equal(cp.Pin, JsonNode.Parse(status.StdOut)!.Str("serverPin"));
 
-            await using var agent = DotnetProcess.Start(RepoPaths.Agent, ["run", "--state-dir", stateDir]);
-            var online = await WaitForHealthAsync(cp, "online", TimeSpan.FromSeconds(60));
-            Assert.Equal("tls-1", online.Str("name"));
+            await using (var agent = DotnetProcess.Start(RepoPaths.Agent, ["run", "--state-dir", stateDir]))
+            {
+                var online = await WaitForHealthAsync(cp, "online", TimeSpan.FromSeconds(60));
+                Assert.Equal("tls-1", online.Str("name"));
+                agent.Terminate();
+                var stopped = await agent.WaitAsync(TimeSpan.FromSeconds(90));
+                Assert.True(stopped.ExitCode == 0, stopped.ToString());
+            }
+
+            // deregister uses the stored pin too.
+            var deregister = await DotnetProcess.RunAsync(RepoPaths.Agent, ["deregister", "--state-dir", stateDir]);
+            Assert.True(deregister.ExitCode == 0, deregister.ToString());
+            Assert.Empty((await cp.JsonAsync("agents", "list"))["items"]!.AsArray());
         }
         finally
         {

@@ -114,6 +114,12 @@ public static class ControlPlaneApp
             // The pin is public (it is what admins hand to installers); logging it lets them find it again.
             app.Logger.LogInformation("TLS with {Certificate} certificate {CertificatePath}; server pin {ServerPin}",
                 certificate.Generated ? "a newly generated self-signed" : "the", certificate.CertificatePath, certificate.Pin);
+            var expires = new DateTimeOffset(certificate.Certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+            if (expires < TimeProvider.System.GetUtcNow().AddDays(30))
+            {
+                // Pinned agents do not check expiry, but browsers, curl without -k and unpinned clients do.
+                app.Logger.LogWarning("TLS certificate {CertificatePath} expires {NotAfter:u}: renew it on the same key to keep the pin", certificate.CertificatePath, expires);
+            }
         }
 
         await StartupTasks.RunAsync(app.Services, dataDir, cancellationToken);

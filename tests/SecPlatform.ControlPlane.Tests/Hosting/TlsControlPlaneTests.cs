@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
 using SecPlatform.Contracts.Admin.V1;
 using SecPlatform.Contracts.Agent.V1;
 using SecPlatform.Contracts.Client;
@@ -41,6 +42,37 @@ public sealed class TlsControlPlaneTests
 
         Assert.Equal(cp.Pin, token.ServerPin);
         Assert.Equal("https://cp.example.test:8443", token.ServerUrl);
+    }
+
+    [Fact]
+    public async Task Start_WildcardHttpsWithoutPublicUrl_PublicUrlNamesTheHostName()
+    {
+        // A later --urls wins: listen on every interface, still reached here on loopback.
+        await using var cp = await TestControlPlane.StartAsync(extraArgs: ["--urls", "https://0.0.0.0:0"], tls: true);
+
+        var url = cp.Services.GetRequiredService<PublicEndpoint>().Url;
+
+        Assert.Equal($"https://{System.Net.Dns.GetHostName().ToLowerInvariant()}:{cp.BaseUrl.Port}", url);
+    }
+
+    [Theory]
+    [InlineData("ftp://cp.example.test")]
+    [InlineData("https://cp.example.test/path")]
+    [InlineData("not a url")]
+    public async Task Start_BadPublicUrl_RefusedWithOneLine(string publicUrl)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("secplat-cp-").FullName;
+        try
+        {
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                ControlPlaneApp.CreateAsync(["--data-dir", dataDir, "--urls", "https://127.0.0.1:0", "--public-url", publicUrl]));
+
+            Assert.StartsWith("--public-url must be a base URL", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
     }
 
     [Fact]
