@@ -17,6 +17,16 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Registration;
 /// </summary>
 internal static class AgentRegistrationStatement
 {
+    private const int MaxGroup = 256;
+
+    // Registrations with the same token (a fleet roll-out uses one) are serialized by its row lock, and on a busy
+    // machine each hand-over of that lock from one backend to the next, not the statement, is what limits the rate.
+    // So they queue in this process instead, and whoever gets the gate sends every registration waiting at that
+    // moment in one batch, one implicit transaction (group commit): the token row is locked once per batch. The
+    // statements run in order in that transaction, each consuming its own use, so the count stays exact; the row lock
+    // still orders batches across replicas. Striped by token id so the gates stay few.
+    private static readonly Stripe[] Stripes = [.. Enumerable.Range(0, 64).Select(_ => new Stripe())];
+
     private const string Register = """
         WITH used AS (
             UPDATE platform_agent_bootstrap_tokens AS t SET used_count = t.used_count + 1
@@ -86,17 +96,90 @@ internal static class AgentRegistrationStatement
         Add(NpgsqlDbType.Text, attempt.Reason);
         Add(NpgsqlDbType.TimestampTz, attempt.Time);
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { rls.Command(), register } };
+        var mine = new Pending(rls.Values(), register, agent.Id);
+        var stripe = Stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(agent.BootstrapTokenId) % Stripes.Length)];
+        stripe.Queue.Enqueue(mine);
+        await stripe.Gate.WaitAsync(cancellationToken);
         try
         {
+            if (!mine.Result.Task.IsCompleted)
+            {
+                var group = new List<Pending>();
+                while (group.Count < MaxGroup && stripe.Queue.TryDequeue(out var next))
+                {
+                    group.Add(next);
+                }
+
+                // Not the caller's token: the group holds the others' registrations too.
+                await RunGroupAsync(dataSource, group, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            stripe.Gate.Release();
+        }
+
+        return await mine.Result.Task;
+    }
+
+    private static async Task RunGroupAsync(NpgsqlDataSource dataSource, List<Pending> group, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var pending in group)
+            {
+                batch.BatchCommands.Add(RowSecurity.Command(pending.Context));
+                batch.BatchCommands.Add(pending.Statement);
+            }
+
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            await reader.NextResultAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) && reader.GetInt64(0) == 1;
+            foreach (var pending in group)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                var registered = await reader.ReadAsync(cancellationToken) && reader.GetInt64(0) == 1;
+                await reader.NextResultAsync(cancellationToken);
+                pending.Result.TrySetResult(registered);
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && group.Count > 1)
+        {
+            // One registration's conflict rolled back the whole group: each goes again alone, so only that one fails.
+            foreach (var pending in group)
+            {
+                await RunGroupAsync(dataSource, [pending], cancellationToken);
+            }
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw new StoreConflictException($"agent {agent.Id} conflicts with an existing row ({e.ConstraintName})", e);
+            group[0].Result.TrySetException(
+                new StoreConflictException($"agent {group[0].AgentId} conflicts with an existing row ({e.ConstraintName})", e));
         }
+        catch (Exception e)
+        {
+            foreach (var pending in group)
+            {
+                pending.Result.TrySetException(e);
+            }
+        }
+    }
+
+    private sealed class Stripe
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public System.Collections.Concurrent.ConcurrentQueue<Pending> Queue { get; } = new();
+    }
+
+    private sealed class Pending((string Tenant, string Platform) context, NpgsqlBatchCommand statement, string agentId)
+    {
+        public (string Tenant, string Platform) Context { get; } = context;
+
+        public NpgsqlBatchCommand Statement { get; } = statement;
+
+        public string AgentId { get; } = agentId;
+
+        public TaskCompletionSource<bool> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
