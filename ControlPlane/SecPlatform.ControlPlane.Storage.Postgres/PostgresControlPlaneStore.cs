@@ -10,6 +10,7 @@ using SecPlatform.ControlPlane.Storage.Postgres.Entities;
 using SecPlatform.ControlPlane.Storage.Postgres.Findings;
 using SecPlatform.ControlPlane.Storage.Postgres.Leases;
 using SecPlatform.ControlPlane.Storage.Postgres.Queue;
+using SecPlatform.ControlPlane.Storage.Postgres.Registration;
 using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
 
 namespace SecPlatform.ControlPlane.Storage.Postgres;
@@ -236,43 +237,8 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
 
     // Registration
 
-    public async Task<bool> RegisterAgentAsync(NewAgentRegistration registration, CancellationToken cancellationToken)
-    {
-        var agent = registration.Agent;
-        var now = Utc(registration.Now);
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await BeginAsync(db, cancellationToken);
-
-        db.Agents.Add(ToEntity(agent));
-        db.AgentLeases.Add(ToEntity(registration.Lease, agent.TenantId));
-        db.AgentKeys.Add(ToEntity(registration.Key, agent.TenantId));
-        db.RegistrationAttempts.Add(ToEntity(registration.Attempt));
-        try
-        {
-            await SaveAsync(db, $"agent {agent.Id}", cancellationToken);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
-        {
-            // The token is unknown (the only row these inserts refer to that they do not write).
-            return false;
-        }
-
-        // Then one conditional UPDATE consumes the use, last, so the token's row lock is held only until the commit
-        // right after it (a roll-out registers its fleet with one token). Concurrent callers queue on that lock and
-        // re-check the condition after the winner commits, so a token with one use left admits exactly one of them;
-        // a loser's inserts roll back with its transaction. (The inserts' foreign-key lock on the token row is KEY
-        // SHARE, which this update's lock does not conflict with.)
-        var consumed = await db.BootstrapTokens
-            .Where(t => t.Id == agent.BootstrapTokenId && t.RevokedAt == null && t.ExpiresAt > now && t.UsedCount < t.MaxUses)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedCount, t => t.UsedCount + 1), cancellationToken);
-        if (consumed != 1)
-        {
-            return false;
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return true;
-    }
+    public Task<bool> RegisterAgentAsync(NewAgentRegistration registration, CancellationToken cancellationToken) =>
+        AgentRegistrationStatement.RunAsync(_dataSource, _rls, registration, cancellationToken);
 
     public async Task RecordRegistrationAttemptAsync(RegistrationAttempt attempt, CancellationToken cancellationToken)
     {

@@ -22,11 +22,11 @@ internal sealed class RowSecurity(TenantContext? fallback)
     /// <summary>The call's context, else the store's fallback (tests of the store contract only; null in the service).</summary>
     public TenantContext? Current => TenantContext.Current ?? fallback;
 
-    public NpgsqlBatchCommand Command()
-    {
-        var (tenant, platform) = Values(Current);
-        return new NpgsqlBatchCommand(Apply) { Parameters = { new() { Value = tenant }, new() { Value = platform } } };
-    }
+    public NpgsqlBatchCommand Command() => Command(Values(Current));
+
+    /// <summary>The context of <paramref name="values"/> (from <see cref="Values()"/>, taken in the call's flow).</summary>
+    public static NpgsqlBatchCommand Command((string Tenant, string Platform) values) =>
+        new(Apply) { Parameters = { new() { Value = values.Tenant }, new() { Value = values.Platform } } };
 
     public async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
