@@ -424,6 +424,10 @@ if [ -n "$prefix" ]; then
   exit 0
 fi
 
+# SELinux (RHEL family): give the new files the labels their locations call for.
+if command -v restorecon >/dev/null 2>&1; then
+  act restorecon -R "$opt_dir" "$state_dir" "$config_dir" "$unit_file"
+fi
 act systemctl daemon-reload
 act systemctl enable --quiet "$service"
 # Registered and enabled: from here a failure to start is reported, not undone.
