@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --purge) purge=true; shift ;;
     --prefix) [ $# -ge 2 ] || { printf '%s: --prefix needs a value\n' "$prog" >&2; exit 2; }; prefix=${2%/}; shift 2 ;;
     --dry-run) dry_run=true; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) printf "%s: unknown option '%s' (try --help)\n" "$prog" "$1" >&2; exit 2 ;;
   esac
 done
