@@ -126,7 +126,10 @@ trap 'exit 143' TERM
 # In a dry run, print what would be done instead of doing it.
 act() {
   if [ "$dry_run" = true ]; then
-    printf '+ %s\n' "$*"
+    # Joined here, not with "$*", whose separator is whatever IFS holds at the time.
+    printf '+'
+    printf ' %s' "$@"
+    printf '\n'
   else
     "$@"
   fi
@@ -391,7 +394,9 @@ if [ "$upgrade" = false ]; then
   eval "set -- $pin_args $name_args $label_args $policy_args"
   say "registering with $server"
   if [ "$dry_run" = true ]; then
-    act "$installed_binary" register --server "$server" --token-file "$state_dir/.bootstrap-token" --state-dir "$state_dir" "$@"
+    set -- "$installed_binary" register --server "$server" --token-file "$state_dir/.bootstrap-token" --state-dir "$state_dir" "$@"
+    [ -n "$prefix" ] || set -- runuser -u "$service_user" -- "$@"
+    act "$@"
   else
     status=0
     agent_id=$(run_as "$installed_binary" register --server "$server" --token-file "$state_dir/.bootstrap-token" \

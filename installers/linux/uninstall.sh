@@ -49,7 +49,10 @@ fi
 
 act() {
   if [ "$dry_run" = true ]; then
-    printf '+ %s\n' "$*"
+    # Joined here, not with "$*", whose separator is whatever IFS holds at the time.
+    printf '+'
+    printf ' %s' "$@"
+    printf '\n'
   else
     "$@"
   fi

@@ -128,7 +128,10 @@ trap 'exit 143' TERM
 # In a dry run, print what would be done instead of doing it.
 act() {
   if [ "$dry_run" = true ]; then
-    printf '+ %s\n' "$*"
+    # Joined here, not with "$*", whose separator is whatever IFS holds at the time.
+    printf '+'
+    printf ' %s' "$@"
+    printf '\n'
   else
     "$@"
   fi
