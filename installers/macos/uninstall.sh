@@ -82,8 +82,12 @@ if [ "$purge" = true ] && [ -x "$binary" ] && [ -f "$state_dir/agent.db" ]; then
     status=0
     run_as_service_user "$binary" status --state-dir "$state_dir" >/dev/null 2>&1 || status=$?
     if [ "$status" -eq 0 ]; then
-      run_as_service_user "$binary" deregister --state-dir "$state_dir" \
-        || fail "could not deregister the agent (nothing was removed); retry when the control plane is reachable, or remove '$state_dir' by hand"
+      status=0
+      reason=$(run_as_service_user "$binary" deregister --state-dir "$state_dir" 2>&1 >/dev/null) || status=$?
+      if [ "$status" -ne 0 ]; then
+        reason=$(printf '%s' "$reason" | tr '\n' ' ' | sed 's/ *$//')
+        fail "could not deregister the agent (nothing was removed): ${reason#secplat-agent: }; retry when the control plane is reachable, or remove '$state_dir' by hand"
+      fi
     fi
   fi
 fi

@@ -126,6 +126,27 @@ public sealed class LinuxInstallerTests(AgentPackageFixture package, ITestOutput
     }
 
     [Fact]
+    public async Task UninstallPurge_ControlPlaneUnreachable_RemovesNothingSoItCanBeRetried()
+    {
+        var cp = await ControlPlaneProcess.StartAsync(LeaseSeconds);
+        await using (cp)
+        {
+            await cp.JsonAsync("tenants", "create", "acme");
+            var install = await InstallAsync(cp.BaseUrl, "--token-file", await NewTokenFileAsync(cp, "acme"));
+            Assert.True(install.ExitCode == 0, install.ToString());
+        }
+
+        var uninstall = await ToolProcess.RunAsync("sh", [UninstallScript, "--purge", "--prefix", _prefix]);
+
+        Assert.True(uninstall.ExitCode == 1, uninstall.ToString());
+        var error = Assert.Single(uninstall.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("uninstall.sh: could not deregister the agent (nothing was removed): ", error);
+        Assert.True(File.Exists(InstalledBinary));
+        Assert.True(File.Exists(UnitFile));
+        Assert.True(File.Exists(Path.Combine(StateDir, "agent.db")));
+    }
+
+    [Fact]
     public async Task Install_DryRun_PrintsTheActionsAndChangesNothing()
     {
         await using var cp = await ControlPlaneProcess.StartAsync(LeaseSeconds);
