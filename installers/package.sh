@@ -9,6 +9,8 @@
 # --version  stamped into the binaries (default: <Version> in Directory.Build.props)
 # --out      the downloads directory (default: artifacts/downloads); replaced files only, others kept
 # --rid      build only these RIDs (repeatable; default: all five)
+# --no-compress  leave the bundled assemblies uncompressed: about twice the size (~78 MB instead of ~40 MB),
+#                but the agent starts faster and uses ~20 MB less memory (nothing to decompress)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +27,7 @@ while [ $# -gt 0 ]; do
     --out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift 2 ;;
     --rid) [ $# -ge 2 ] || die "--rid needs a value"; rids+=("$2"); shift 2 ;;
     --no-compress) compress=false; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) die "unknown option '$1' (try --help)" ;;
   esac
 done

@@ -59,7 +59,7 @@ while [ $# -gt 0 ]; do
     --binary) need_value "$1" $#; binary=$2; shift 2 ;;
     --prefix) need_value "$1" $#; prefix=$2; shift 2 ;;
     --dry-run) dry_run=true; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) usage_fail "unknown option '$1'" ;;
   esac
 done
@@ -126,7 +126,10 @@ trap 'exit 143' TERM
 # In a dry run, print what would be done instead of doing it.
 act() {
   if [ "$dry_run" = true ]; then
-    printf '+ %s\n' "$*"
+    # Joined here, not with "$*", whose separator is whatever IFS holds at the time.
+    printf '+'
+    printf ' %s' "$@"
+    printf '\n'
   else
     "$@"
   fi
@@ -391,7 +394,9 @@ if [ "$upgrade" = false ]; then
   eval "set -- $pin_args $name_args $label_args $policy_args"
   say "registering with $server"
   if [ "$dry_run" = true ]; then
-    act "$installed_binary" register --server "$server" --token-file "$state_dir/.bootstrap-token" --state-dir "$state_dir" "$@"
+    set -- "$installed_binary" register --server "$server" --token-file "$state_dir/.bootstrap-token" --state-dir "$state_dir" "$@"
+    [ -n "$prefix" ] || set -- runuser -u "$service_user" -- "$@"
+    act "$@"
   else
     status=0
     agent_id=$(run_as "$installed_binary" register --server "$server" --token-file "$state_dir/.bootstrap-token" \
@@ -424,6 +429,10 @@ if [ -n "$prefix" ]; then
   exit 0
 fi
 
+# SELinux (RHEL family): give the new files the labels their locations call for.
+if command -v restorecon >/dev/null 2>&1; then
+  act restorecon -R "$opt_dir" "$state_dir" "$config_dir" "$unit_file"
+fi
 act systemctl daemon-reload
 act systemctl enable --quiet "$service"
 # Registered and enabled: from here a failure to start is reported, not undone.

@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --purge) purge=true; shift ;;
     --prefix) [ $# -ge 2 ] || { printf '%s: --prefix needs a value\n' "$prog" >&2; exit 2; }; prefix=${2%/}; shift 2 ;;
     --dry-run) dry_run=true; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) printf "%s: unknown option '%s' (try --help)\n" "$prog" "$1" >&2; exit 2 ;;
   esac
 done
@@ -49,7 +49,10 @@ fi
 
 act() {
   if [ "$dry_run" = true ]; then
-    printf '+ %s\n' "$*"
+    # Joined here, not with "$*", whose separator is whatever IFS holds at the time.
+    printf '+'
+    printf ' %s' "$@"
+    printf '\n'
   else
     "$@"
   fi
@@ -80,8 +83,12 @@ if [ "$purge" = true ] && [ -x "$binary" ] && [ -f "$state_dir/agent.db" ]; then
     status=0
     run_as_service_user "$binary" status --state-dir "$state_dir" >/dev/null 2>&1 || status=$?
     if [ "$status" -eq 0 ]; then
-      run_as_service_user "$binary" deregister --state-dir "$state_dir" \
-        || fail "could not deregister the agent (nothing was removed); retry when the control plane is reachable, or remove $state_dir by hand"
+      status=0
+      reason=$(run_as_service_user "$binary" deregister --state-dir "$state_dir" 2>&1 >/dev/null) || status=$?
+      if [ "$status" -ne 0 ]; then
+        reason=$(printf '%s' "$reason" | tr '\n' ' ' | sed 's/ *$//')
+        fail "could not deregister the agent (nothing was removed): ${reason#secplat-agent: }; retry when the control plane is reachable, or remove $state_dir by hand"
+      fi
     fi
   fi
 fi

@@ -59,7 +59,7 @@ while [ $# -gt 0 ]; do
     --binary) need_value "$1" $#; binary=$2; shift 2 ;;
     --prefix) need_value "$1" $#; prefix=$2; shift 2 ;;
     --dry-run) dry_run=true; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) usage_fail "unknown option '$1'" ;;
   esac
 done
@@ -128,7 +128,10 @@ trap 'exit 143' TERM
 # In a dry run, print what would be done instead of doing it.
 act() {
   if [ "$dry_run" = true ]; then
-    printf '+ %s\n' "$*"
+    # Joined here, not with "$*", whose separator is whatever IFS holds at the time.
+    printf '+'
+    printf ' %s' "$@"
+    printf '\n'
   else
     "$@"
   fi

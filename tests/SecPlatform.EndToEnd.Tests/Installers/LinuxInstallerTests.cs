@@ -99,6 +99,54 @@ public sealed class LinuxInstallerTests(AgentPackageFixture package, ITestOutput
     }
 
     [Fact]
+    public async Task UninstallWithoutPurge_KeepsTheState_ReinstallWithoutTokenKeepsTheIdentity()
+    {
+        await using var cp = await ControlPlaneProcess.StartAsync(LeaseSeconds);
+        await cp.JsonAsync("tenants", "create", "acme");
+        var install = await InstallAsync(cp.BaseUrl, "--token-file", await NewTokenFileAsync(cp, "acme"));
+        Assert.True(install.ExitCode == 0, install.ToString());
+        var agentId = Assert.Single((await cp.JsonAsync("agents", "list"))["items"]!.AsArray())!.Str("id");
+
+        var uninstall = await ToolProcess.RunAsync("sh", [UninstallScript, "--prefix", _prefix]);
+
+        Assert.True(uninstall.ExitCode == 0, uninstall.ToString());
+        Assert.Contains("kept the agent's state", uninstall.StdOut);
+        Assert.False(File.Exists(InstalledBinary));
+        Assert.False(File.Exists(UnitFile));
+        Assert.True(File.Exists(Path.Combine(StateDir, "agent.db")));
+        Assert.Equal(agentId, Assert.Single((await cp.JsonAsync("agents", "list"))["items"]!.AsArray())!.Str("id"));
+
+        var reinstall = await InstallAsync(cp.BaseUrl);
+
+        Assert.True(reinstall.ExitCode == 0, reinstall.ToString());
+        Assert.Contains("upgrading it in place", reinstall.StdOut);
+        var status = await ToolProcess.RunAsync(InstalledBinary, ["status", "--state-dir", StateDir, "--output", "json"]);
+        Assert.Equal(agentId, System.Text.Json.Nodes.JsonNode.Parse(status.StdOut)!.Str("agentId"));
+        Assert.Single((await cp.JsonAsync("agents", "list"))["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task UninstallPurge_ControlPlaneUnreachable_RemovesNothingSoItCanBeRetried()
+    {
+        var cp = await ControlPlaneProcess.StartAsync(LeaseSeconds);
+        await using (cp)
+        {
+            await cp.JsonAsync("tenants", "create", "acme");
+            var install = await InstallAsync(cp.BaseUrl, "--token-file", await NewTokenFileAsync(cp, "acme"));
+            Assert.True(install.ExitCode == 0, install.ToString());
+        }
+
+        var uninstall = await ToolProcess.RunAsync("sh", [UninstallScript, "--purge", "--prefix", _prefix]);
+
+        Assert.True(uninstall.ExitCode == 1, uninstall.ToString());
+        var error = Assert.Single(uninstall.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("uninstall.sh: could not deregister the agent (nothing was removed): ", error);
+        Assert.True(File.Exists(InstalledBinary));
+        Assert.True(File.Exists(UnitFile));
+        Assert.True(File.Exists(Path.Combine(StateDir, "agent.db")));
+    }
+
+    [Fact]
     public async Task Install_DryRun_PrintsTheActionsAndChangesNothing()
     {
         await using var cp = await ControlPlaneProcess.StartAsync(LeaseSeconds);
