@@ -72,6 +72,15 @@ public sealed partial class AssetGroupService(IAssetGroupStore groups, IAssetSto
             tenantId = (await tenants.ResolveAsync(caller, tenant, cancellationToken)).Id;
         }
 
+        return await FindAsync(caller, tenantId, nameOrId, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="ResolveAsync"/> in a tenant already resolved (by id: a tenant name never stands in for it), or in
+    /// none (then only a group id can be found).
+    /// </summary>
+    public async Task<AssetGroup> FindAsync(AdminPrincipal caller, string? tenantId, string nameOrId, CancellationToken cancellationToken)
+    {
         AssetGroup? group = null;
         if (tenantId is not null)
         {
@@ -87,7 +96,7 @@ public sealed partial class AssetGroupService(IAssetGroupStore groups, IAssetSto
             }
         }
 
-        if (group is null && tenantId is null)
+        if (group is null && tenantId is null && !SecretToken.IsValidId(nameOrId))
         {
             throw DomainException.Invalid($"tenant is required to find the group '{nameOrId}' by name (or give the group's id)");
         }

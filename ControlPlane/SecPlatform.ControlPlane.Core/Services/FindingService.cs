@@ -165,7 +165,8 @@ public sealed partial class FindingService(IFindingStore findings, IAssetStore a
 
         if (query.GroupId is not null)
         {
-            query = query with { GroupId = (await groups.ResolveAsync(caller, tenantId, query.GroupId, cancellationToken)).Id };
+            Validate.Text("group", query.GroupId, 63, required: true);
+            query = query with { GroupId = (await groups.FindAsync(caller, tenantId, query.GroupId, cancellationToken)).Id };
         }
 
         if (query.Cve is not null)

@@ -105,12 +105,6 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             ON CONFLICT DO NOTHING
             RETURNING 1
         ),
-        unlinked AS (
-            DELETE FROM finding_vulnerabilities AS l
-            USING upserted AS u JOIN fresh AS n ON n.fingerprint = u.fingerprint
-            WHERE l.tenant_id = $1 AND l.finding_id = u.id AND NOT (l.vulnerability_id = ANY (n.vulnerability_ids))
-            RETURNING 1
-        ),
         observed AS (
             INSERT INTO finding_observations (tenant_id, command_id, attempt, fingerprint, finding_id, observed_at)
             SELECT $1, $2, $3, u.fingerprint, u.id, $4 FROM upserted AS u
@@ -129,6 +123,21 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         SELECT DISTINCT v.id, $1::timestamptz FROM finding_stage AS s CROSS JOIN LATERAL unnest(s.vulnerability_ids) AS v(id)
         ORDER BY v.id
         ON CONFLICT (id) DO NOTHING
+        """;
+
+    /// <summary>
+    /// After the upsert, as its own statement so that its snapshot sees the links of a concurrent ingest that the upsert
+    /// waited for: the links of the batch's findings whose latest report is this command's and no longer names them.
+    /// The upsert holds those findings' row locks until commit, so no later report can interleave.
+    /// $1 tenant, $2 command.
+    /// </summary>
+    public const string Unlink = """
+        DELETE FROM finding_vulnerabilities AS l
+        USING findings AS f
+        JOIN (SELECT DISTINCT ON (s.fingerprint) s.fingerprint, s.vulnerability_ids FROM finding_stage AS s ORDER BY s.fingerprint, s.ord) AS n
+            ON n.fingerprint = f.fingerprint
+        WHERE f.tenant_id = $1 AND f.last_command_id = $2 AND l.tenant_id = $1 AND l.finding_id = f.id
+          AND NOT (l.vulnerability_id = ANY (n.vulnerability_ids))
         """;
 
     /// <summary>
@@ -259,7 +268,9 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
                 });
             }
 
-            // Result sets: set_config's, then the upsert's (the vulnerability and reopen statements return no rows).
+            write.BatchCommands.Add(new NpgsqlBatchCommand(Unlink) { Parameters = { new() { Value = tenantId }, new() { Value = reference.CommandId } } });
+
+            // Result sets: set_config's, then the upsert's (the vulnerability, reopen and unlink statements return no rows).
             await using var reader = await write.ExecuteReaderAsync(cancellationToken);
             await reader.NextResultAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);

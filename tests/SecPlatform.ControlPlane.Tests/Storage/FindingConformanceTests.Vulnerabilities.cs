@@ -118,6 +118,37 @@ public abstract partial class FindingConformanceTests
             new FindingQuery(run.Tenant.Id, run.Command.Id, run.Command.Attempt, Cve: Log4Shell))));
     }
 
+    [Fact]
+    public async Task Ingest_ConcurrentRunsNamingTheSameNewIds_AllAppliedOneDefinitionEachLinksPerTenant()
+    {
+        var store = await CreateStoreAsync();
+        var ids = Enumerable.Range(0, 20).Select(i => $"CVE-2025-{2000 + i}").ToArray();
+        // Two tenants with two runs each, on the same findings; every run names every id, in its own order.
+        var (a, b) = (await NewScanAsync(store, at: T0), await NewScanAsync(store, at: T0));
+        Run[] runs = [a, b, await NewScanAsync(store, a, T0), await NewScanAsync(store, b, T0)];
+
+        var results = await Task.WhenAll(runs.Select((run, r) => IngestAsync(store, run,
+        [
+            .. (r % 2 == 0 ? ids : ids.Reverse()).Select((id, i) => Naming(ScriptFinding($"f{i}"), $"{id} {ids[(i + r) % ids.Length]}")),
+        ], T1)));
+
+        Assert.All(results, result => Assert.Equal(CommandUpdateOutcome.Applied, result.Outcome));
+        foreach (var tenant in runs.Select(r => r.Tenant.Id).Distinct())
+        {
+            var listed = await Vulns(store).ListTenantVulnerabilitiesAsync(tenant, new PageRequest(100), default);
+            Assert.Equal(ids, listed.Select(v => v.Id));
+            Assert.All(listed, v => Assert.InRange(v.Findings, 1, 2));
+            // The links are exactly what each finding's latest report names: none left over from the run that lost the race.
+            var findings = await ListAsync(store, new FindingQuery(tenant));
+            foreach (var id in ids)
+            {
+                var naming = findings.Where(f => VulnerabilityIds.Of(f.Observed).Contains(id)).Select(f => f.Id).Order(StringComparer.Ordinal);
+                var linked = (await ListAsync(store, new FindingQuery(tenant, Cve: id))).Select(f => f.Id).Order(StringComparer.Ordinal);
+                Assert.Equal(naming, linked);
+            }
+        }
+    }
+
     private static IVulnerabilityStore Vulns(IControlPlaneStore store) => store;
 
     private static Task<IReadOnlyList<TenantVulnerability>> VulnIdsAsync(IControlPlaneStore store, string tenantId) =>
