@@ -266,6 +266,20 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await rls.BeginAsync(db, cancellationToken);
+        var rows = Filtered(db, query);
+        if (page.After is { } after)
+        {
+            var (time, id) = (Utc(after.CreatedAt), after.Id);
+            rows = rows.Where(f => EF.Functions.GreaterThan(ValueTuple.Create(f.FirstSeen, f.Id), ValueTuple.Create(time, id)));
+        }
+
+        var found = await rows.OrderBy(f => f.FirstSeen).ThenBy(f => f.Id).Take(limit).ToListAsync(cancellationToken);
+        return [.. found.Select(ToDomain)];
+    }
+
+    /// <summary>The findings a query matches, unordered: every finding list, summary and export starts here.</summary>
+    internal static IQueryable<FindingEntity> Filtered(ControlPlaneDbContext db, FindingQuery query)
+    {
         IQueryable<FindingEntity> rows;
         if (query.CommandId is not null)
         {
@@ -316,14 +330,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             rows = rows.Where(f => f.LastSeen >= from);
         }
 
-        if (page.After is { } after)
-        {
-            var (time, id) = (Utc(after.CreatedAt), after.Id);
-            rows = rows.Where(f => EF.Functions.GreaterThan(ValueTuple.Create(f.FirstSeen, f.Id), ValueTuple.Create(time, id)));
-        }
-
-        var found = await rows.OrderBy(f => f.FirstSeen).ThenBy(f => f.Id).Take(limit).ToListAsync(cancellationToken);
-        return [.. found.Select(ToDomain)];
+        return rows;
     }
 
     public async Task<Finding?> GetAsync(string id, CancellationToken cancellationToken)

@@ -1,0 +1,25 @@
+using Google.Protobuf.Collections;
+using Google.Protobuf.WellKnownTypes;
+
+namespace SecPlatform.Contracts.Admin.V1;
+
+/// <summary>
+/// The finding filters that ListFindings, SummarizeFindings and ExportFindings share, with the same field names and
+/// numbers, so the server maps all three to one query in one place.
+/// </summary>
+public interface IFindingFilterRequest
+{
+    string Tenant { get; }
+    string CommandId { get; }
+    RepeatedField<string> Statuses { get; }
+    RepeatedField<FindingSeverity> Severities { get; }
+    string Scanner { get; }
+    string RuleId { get; }
+    Timestamp Since { get; }
+}
+
+public sealed partial class ListFindingsRequest : IFindingFilterRequest;
+
+public sealed partial class SummarizeFindingsRequest : IFindingFilterRequest;
+
+public sealed partial class ExportFindingsRequest : IFindingFilterRequest;

@@ -1,0 +1,76 @@
+using SecPlatform.ControlPlane.Core.Domain;
+using SecPlatform.ControlPlane.Core.Storage;
+using SecPlatform.ControlPlane.Storage.LiteDb.Documents;
+
+namespace SecPlatform.ControlPlane.Storage.LiteDb;
+
+/// <summary>
+/// Sorted finding lists and summary counts. The default order walks the (tenant, first seen, id) index as before;
+/// other orders read the query's findings (one index range of the tenant, filtered in the engine) and keep the page
+/// after the cursor in memory: an embedded store holds one site's findings, and this keeps one index per order
+/// from slowing every ingest. The PostgreSQL store serves the common orders from indexes.
+/// </summary>
+public sealed partial class LiteDbControlPlaneStore
+{
+    public Task<IReadOnlyList<Finding>> ListFindingsAsync(FindingQuery query, FindingPage page, CancellationToken cancellationToken)
+    {
+        if (page.Sort.IsDefault)
+        {
+            var after = page.After is { } cursor ? new PageCursor(cursor.Values.FirstSeen, cursor.Id) : null;
+            return ListFindingsAsync(query, new PageRequest(page.Limit, after), cancellationToken);
+        }
+
+        return Read<IReadOnlyList<Finding>>(() =>
+        {
+            var limit = Math.Min(page.Limit, PageRequest.MaxLimit);
+            if (limit <= 0)
+            {
+                return [];
+            }
+
+            var sort = page.Sort;
+            var comparer = Comparer<Finding>.Create(sort.Compare);
+            return QueryFindings(query)
+                .Where(f => page.After is null || sort.IsAfter(f, page.After))
+                .Order(comparer)
+                .Take(limit)
+                .ToList();
+        }, cancellationToken);
+    }
+
+    public Task<FindingSummary> SummarizeFindingsAsync(FindingQuery query, CancellationToken cancellationToken) =>
+        Read(() => new FindingSummary(
+            [.. QueryFindings(query)
+                .GroupBy(f => (f.Observed.Severity, f.Status))
+                .Select(g => new FindingCount(g.Key.Severity, g.Key.Status, g.LongCount()))
+                .OrderByDescending(c => c.Severity)
+                .ThenBy(c => c.Status, StringComparer.Ordinal)]), cancellationToken);
+
+    /// <summary>Every finding of the query, unordered: the attempt's observed findings, or one tenant's index range, filtered.</summary>
+    private IEnumerable<Finding> QueryFindings(FindingQuery query)
+    {
+        if (query.CommandId is not null)
+        {
+            var findingIds = _observations
+                .Find(Between("$." + AttemptSortField, ObservationDocument.AttemptPrefix(query.CommandId, query.Attempt)))
+                .Where(o => query.TenantId is null || o.TenantId == query.TenantId)
+                .Select(o => o.FindingId)
+                .ToList();
+            return findingIds
+                .Chunk(PageRequest.MaxLimit)
+                .SelectMany(ids => _findings.Find(In("$._id", ids)))
+                .Select(f => f.ToDomain())
+                .Where(query.Matches);
+        }
+
+        var rows = query.TenantId is not null
+            ? _findings.Query().Where(Between("$." + TenantSortField, FindingDocument.TenantPrefix(query.TenantId)))
+            : _findings.Query();
+        if (FieldFilter(query) is { } filter)
+        {
+            rows = rows.Where(filter);
+        }
+
+        return rows.ToEnumerable().Select(f => f.ToDomain());
+    }
+}
