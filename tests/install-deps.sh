@@ -33,3 +33,10 @@ if ! command -v secretlint >/dev/null 2>&1 || ! secretlint --version 2>/dev/null
   npm install -g --no-audit --no-fund --loglevel=error \
     secretlint@12.0.0 @secretlint/secretlint-rule-preset-recommend@12.0.0 @secretlint/secretlint-formatter-sarif@13.0.5 >/dev/null
 fi
+
+# Microsoft's SARIF validator: the findings export's SARIF must pass `sarif-multitool validate` with no errors.
+if ! command -v sarif-multitool >/dev/null 2>&1 || ! sarif-multitool --version 2>/dev/null | grep -q '5\.7\.0'; then
+  as_root "sarif-multitool"
+  echo "install-deps: npm install -g @microsoft/sarif-multitool@5.7.0"
+  npm install -g --no-audit --no-fund --loglevel=error @microsoft/sarif-multitool@5.7.0 >/dev/null
+fi
