@@ -5,17 +5,18 @@ namespace SecPlatform.Contracts.Admin.V1;
 
 /// <summary>
 /// The finding filters that ListFindings, SummarizeFindings and ExportFindings share, with the same field names and
-/// numbers, so the server maps all three to one query in one place.
+/// numbers, so the server maps all three to one query in one place, and the CLI fills all three from one set of
+/// options.
 /// </summary>
 public interface IFindingFilterRequest
 {
-    string Tenant { get; }
-    string CommandId { get; }
+    string Tenant { get; set; }
+    string CommandId { get; set; }
     RepeatedField<string> Statuses { get; }
     RepeatedField<FindingSeverity> Severities { get; }
-    string Scanner { get; }
-    string RuleId { get; }
-    Timestamp Since { get; }
+    string Scanner { get; set; }
+    string RuleId { get; set; }
+    Timestamp Since { get; set; }
 }
 
 public sealed partial class ListFindingsRequest : IFindingFilterRequest;
