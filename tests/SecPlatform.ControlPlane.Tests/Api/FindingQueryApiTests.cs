@@ -212,6 +212,23 @@ public abstract class FindingQueryApiTests : ControlPlaneApiTests
         Assert.Equal(StatusCode.InvalidArgument, severity.StatusCode);
     }
 
+    [Fact]
+    public async Task JsonTranscoding_SummarizeAndSortedList_ServedOverHttpJson()
+    {
+        await using var cp = await StartAsync();
+        var tenant = await SeedAsync(cp);
+        using var http = new HttpClient { BaseAddress = cp.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", cp.AdminKey);
+
+        using var summary = JsonDocument.Parse(await http.GetStringAsync($"v1/findings:summarize?tenant={tenant}&statuses=open"));
+        Assert.Equal("5", summary.RootElement.GetProperty("total").ToString());
+        using var list = JsonDocument.Parse(await http.GetStringAsync($"v1/findings?tenant={tenant}&sort=-severity&pageSize=1"));
+        Assert.Equal("FINDING_SEVERITY_CRITICAL", list.RootElement.GetProperty("items")[0].GetProperty("severity").GetString());
+        Assert.NotEqual("", list.RootElement.GetProperty("nextPageToken").GetString());
+        using var bad = await http.GetAsync($"v1/findings?tenant={tenant}&sort=colour");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
     /// <summary>The chunks of an export, concatenated, and the first chunk's content type.</summary>
     private static async Task<(string ContentType, string Document)> ReadExportAsync(TestControlPlane cp, ExportFindingsRequest request, string? key = null)
     {
