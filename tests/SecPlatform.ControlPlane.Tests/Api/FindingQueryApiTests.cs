@@ -213,7 +213,7 @@ public abstract class FindingQueryApiTests : ControlPlaneApiTests
     }
 
     [Fact]
-    public async Task JsonTranscoding_SummarizeAndSortedList_ServedOverHttpJson()
+    public async Task JsonTranscoding_SummarizeSortedListAndExport_ServedOverHttpJson()
     {
         await using var cp = await StartAsync();
         var tenant = await SeedAsync(cp);
@@ -227,6 +227,13 @@ public abstract class FindingQueryApiTests : ControlPlaneApiTests
         Assert.NotEqual("", list.RootElement.GetProperty("nextPageToken").GetString());
         using var bad = await http.GetAsync($"v1/findings?tenant={tenant}&sort=colour");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+
+        // A server-streaming export over HTTP: its chunks as JSON messages, the data base64.
+        var exported = await http.GetStringAsync($"v1/findings:export?tenant={tenant}&format=csv&scanner=nmap");
+        var chunks = exported.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal("text/csv; charset=utf-8", chunks[0].GetProperty("contentType").GetString());
+        var csv = string.Concat(chunks.Select(c => c.TryGetProperty("data", out var data) ? Encoding.UTF8.GetString(data.GetBytesFromBase64()) : ""));
+        Assert.Equal(3, CsvReader.Parse(csv).Count);
     }
 
     /// <summary>The chunks of an export, concatenated, and the first chunk's content type.</summary>
