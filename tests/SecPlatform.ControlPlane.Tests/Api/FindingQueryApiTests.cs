@@ -146,6 +146,8 @@ public abstract class FindingQueryApiTests : ControlPlaneApiTests
             .Order(StringComparer.Ordinal));
         var triaged = results.Single(r => r.GetProperty("properties").GetProperty("status").GetString() == "false_positive");
         Assert.Equal("note", triaged.GetProperty("level").GetString());
+        Assert.Equal("external", triaged.GetProperty("suppressions")[0].GetProperty("kind").GetString());
+        Assert.Single(results, r => r.TryGetProperty("suppressions", out _));
         Assert.Equal(listed.Single(f => f.Status == "false_positive").Id, triaged.GetProperty("properties").GetProperty("findingId").GetString());
 
         var file = Path.Combine(cp.DataDir, "export.sarif");

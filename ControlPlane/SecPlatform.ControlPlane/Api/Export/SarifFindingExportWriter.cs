@@ -10,7 +10,8 @@ namespace SecPlatform.ControlPlane.Api.Export;
 /// are known when they are written without holding its results. Severity maps to level (critical and high: error,
 /// medium: warning, low and info: note) and is kept in the result's properties. File findings have a physical
 /// location (file URI and region); network findings a logical one (host:port/protocol). The fingerprint goes into
-/// partialFingerprints, so tools that track results across runs match them as this platform does.
+/// partialFingerprints, so tools that track results across runs match them as this platform does. False positives
+/// and accepted risks carry an external, accepted suppression.
 /// </summary>
 internal sealed class SarifFindingExportWriter : FindingExportWriter
 {
@@ -132,6 +133,18 @@ internal sealed class SarifFindingExportWriter : FindingExportWriter
         _json.WriteEndArray();
         _json.WriteEndObject();
         _json.WriteEndArray();
+
+        if (finding.Status is FindingStatus.FalsePositive or FindingStatus.AcceptedRisk)
+        {
+            // An admin's triage: SARIF viewers hide suppressed results; the decision itself is in the finding's history.
+            _json.WriteStartArray("suppressions");
+            _json.WriteStartObject();
+            _json.WriteString("kind", "external");
+            _json.WriteString("status", "accepted");
+            _json.WriteString("justification", finding.Status);
+            _json.WriteEndObject();
+            _json.WriteEndArray();
+        }
 
         _json.WriteStartObject("partialFingerprints");
         _json.WriteString(FingerprintKey, o.Fingerprint);
