@@ -40,11 +40,31 @@ public sealed partial class LiteDbControlPlaneStore
 
     public Task<FindingSummary> SummarizeFindingsAsync(FindingQuery query, CancellationToken cancellationToken) =>
         Read(() => new FindingSummary(
-            [.. QueryFindings(query)
-                .GroupBy(f => (f.Observed.Severity, f.Status))
+            [.. SeverityAndStatus(query)
+                .GroupBy(pair => pair)
                 .Select(g => new FindingCount(g.Key.Severity, g.Key.Status, g.LongCount()))
                 .OrderByDescending(c => c.Severity)
                 .ThenBy(c => c.Status, StringComparer.Ordinal)]), cancellationToken);
+
+    /// <summary>The (severity, status) of each finding of the query; a tenant's range is read as those two fields only.</summary>
+    private IEnumerable<(Severity Severity, string Status)> SeverityAndStatus(FindingQuery query)
+    {
+        if (query.CommandId is not null || query.TenantId is null)
+        {
+            return QueryFindings(query).Select(f => (f.Observed.Severity, f.Status));
+        }
+
+        var rows = _findings.Query().Where(Between("$." + TenantSortField, FindingDocument.TenantPrefix(query.TenantId)));
+        if (FieldFilter(query) is { } filter)
+        {
+            rows = rows.Where(filter);
+        }
+
+        return rows
+            .Select(LiteDB.BsonExpression.Create("{ severity: $.observed.severity, status: $.status }"))
+            .ToEnumerable()
+            .Select(row => (Enum.Parse<Severity>(row["severity"].AsString), row["status"].AsString));
+    }
 
     /// <summary>Every finding of the query, unordered: the attempt's observed findings, or one tenant's index range, filtered.</summary>
     private IEnumerable<Finding> QueryFindings(FindingQuery query)
