@@ -45,3 +45,10 @@ if ! command -v pwsh >/dev/null 2>&1 && [ ! -x "$HOME/.dotnet/tools/pwsh" ]; the
   echo "install-deps: dotnet tool install --global PowerShell --version 7.6.9"
   dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
 fi
+
+# Microsoft's SARIF validator: the findings export's SARIF must pass `sarif-multitool validate` with no errors.
+if ! command -v sarif-multitool >/dev/null 2>&1 || ! sarif-multitool --version 2>/dev/null | grep -q '5\.7\.0'; then
+  as_root "sarif-multitool"
+  echo "install-deps: npm install -g @microsoft/sarif-multitool@5.7.0"
+  npm install -g --no-audit --no-fund --loglevel=error @microsoft/sarif-multitool@5.7.0 >/dev/null
+fi

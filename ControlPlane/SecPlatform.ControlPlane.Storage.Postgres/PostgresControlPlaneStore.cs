@@ -31,6 +31,7 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
     private readonly string _serviceRole;
     private readonly PostgresCommandQueue _queue;
     private readonly PostgresFindings _findings;
+    private readonly PostgresFindingQueries _findingQueries;
     private readonly RowSecurity _rls;
 
     /// <param name="connectionString">The service role's connection string (not the owner's).</param>
@@ -60,6 +61,7 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
         _contexts = new PooledDbContextFactory<ControlPlaneDbContext>(ControlPlaneDbContextOptions.Create(_dataSource, _rls));
         _queue = new PostgresCommandQueue(_contexts, _dataSource, _rls);
         _findings = new PostgresFindings(_contexts, _dataSource, _rls);
+        _findingQueries = new PostgresFindingQueries(_contexts, _rls);
     }
 
     /// <summary>
@@ -602,6 +604,12 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
 
     public Task<IReadOnlyList<Finding>> ListFindingsAsync(FindingQuery query, PageRequest page, CancellationToken cancellationToken) =>
         _findings.ListAsync(query, page, cancellationToken);
+
+    public Task<IReadOnlyList<Finding>> ListFindingsAsync(FindingQuery query, FindingPage page, CancellationToken cancellationToken) =>
+        _findingQueries.ListAsync(query, page, cancellationToken);
+
+    public Task<FindingSummary> SummarizeFindingsAsync(FindingQuery query, CancellationToken cancellationToken) =>
+        _findingQueries.SummarizeAsync(query, cancellationToken);
 
     public Task<Finding?> GetFindingAsync(string id, CancellationToken cancellationToken) => _findings.GetAsync(id, cancellationToken);
 

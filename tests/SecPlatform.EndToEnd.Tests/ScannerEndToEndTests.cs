@@ -4,6 +4,7 @@ using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using SecPlatform.Testing;
 
 namespace SecPlatform.EndToEnd.Tests;
 
@@ -131,6 +132,21 @@ public sealed class ScannerEndToEndTests : IDisposable
         var open = Assert.Single(nmapFindings);
         Assert.Equal(("open-port", "info", "ip", "127.0.0.1", port, "tcp"),
             (open.Str("ruleId"), open.Str("severity"), open.Str("assetKind"), open.Str("assetValue"), (int)open.Long("port"), open.Str("protocol")));
+
+        // The five tools' real findings exported by the CLI: one SARIF log, one run per scanner, no errors for
+        // Microsoft's validator, and the summary counts them all.
+        var export = await cp.CliAsync("findings", "export", "--tenant", Tenant, "--format", "sarif");
+        Assert.True(export.ExitCode == 0, export.ToString());
+        var sarifFile = Path.Combine(cp.DataDir, "findings.sarif");
+        await File.WriteAllTextAsync(sarifFile, export.StdOut);
+        var problems = await SarifMultitool.ValidateAsync(sarifFile);
+        Assert.True(problems.Count == 0, "sarif-multitool validate reported errors:\n" + string.Join("\n", problems));
+        var runs = JsonNode.Parse(export.StdOut)!["runs"]!.AsArray();
+        Assert.Equal(["bandit", "flawfinder", "nmap", "secretlint", "shellcheck"],
+            runs.Select(run => run!["tool"]!["driver"]!["name"]!.GetValue<string>()));
+        var exported = runs.Sum(run => run!["results"]!.AsArray().Count);
+        Assert.Equal(exported, (await cp.JsonAsync("findings", "summary", "--tenant", Tenant)).Long("total"));
+        Assert.DoesNotContain(AwsSecret, export.StdOut);
 
         Assert.DoesNotContain(AwsSecret, agent.Log);
         Assert.DoesNotContain(AwsSecret, cp.Log);

@@ -26,7 +26,7 @@ public sealed class CommandContext : IDisposable
         _parseResult = parseResult;
         _globals = globals;
         Environment = environment;
-        Output = new OutputWriter(environment.Out, parseResult.GetValue(globals.Output) ?? OutputFormat.Table);
+        Output = new OutputWriter(environment.Out, parseResult.GetValue(globals.Output) ?? OutputFormat.Table, environment.Error);
     }
 
     public CliEnvironment Environment { get; }

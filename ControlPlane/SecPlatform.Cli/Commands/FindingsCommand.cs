@@ -8,11 +8,11 @@ using Command = System.CommandLine.Command;
 
 namespace SecPlatform.Cli.Commands;
 
-/// <summary><c>secplat findings list|get|set-status</c>: a tenant's findings, deduplicated by fingerprint, and their triage.</summary>
+/// <summary><c>secplat findings list|get|set-status|summary|export</c>: a tenant's findings, deduplicated by fingerprint, and their triage.</summary>
 public static class FindingsCommand
 {
     /// <summary>The lifecycle's words; the server sets resolved and reopened, admins the triage ones.</summary>
-    private static readonly string[] Statuses = ["open", "resolved", "reopened", "false_positive", "accepted_risk"];
+    internal static readonly string[] Statuses = ["open", "resolved", "reopened", "false_positive", "accepted_risk"];
     private static readonly string[] SettableStatuses = ["false_positive", "accepted_risk", "open"];
 
     private static readonly TableColumn<Finding>[] Columns =
@@ -34,59 +34,30 @@ public static class FindingsCommand
         ListCommand(runner),
         GetCommand(runner),
         SetStatusCommand(runner),
+        FindingsSummaryCommand.Create(runner),
+        FindingsExportCommand.Create(runner),
     };
 
     private static Command ListCommand(CommandRunner runner)
     {
-        var tenant = CliOptions.Tenant("The tenant (name or id); required unless your admin key is bound to one tenant");
-        var commandId = new Option<string?>("--command") { Description = "Only the findings that this command's accepted run observed" };
-        var status = new Option<string[]?>("--status")
+        var sort = new Option<string?>("--sort")
         {
-            Description = $"Only findings in these statuses, comma-separated ({string.Join(", ", Statuses)}); open does not include reopened",
-            HelpName = "STATUS[,STATUS...]",
-            CustomParser = result => ParseWords(result, "--status", Statuses),
+            Description = "Order by these fields, comma-separated, '-' before a field for descending: first_seen, last_seen, severity, "
+                + "occurrences, status, rule, scanner (ties by id) [default: first_seen]. A --cursor continues only the same sort",
+            HelpName = "FIELD[,FIELD...]",
         };
-        var severity = new Option<FindingSeverity[]?>("--severity")
-        {
-            Description = "Only findings of these severities, comma-separated (info, low, medium, high, critical)",
-            HelpName = "SEVERITY[,SEVERITY...]",
-            CustomParser = ParseSeverities,
-        };
-        var scanner = new Option<string?>("--scanner") { Description = "Only this scanner's findings" };
-        var rule = new Option<string?>("--rule") { Description = "Only this rule's findings" };
-        var since = new Option<Since?>("--since")
-        {
-            Description = "Only findings last seen at or after this time: an RFC 3339 time such as 2025-06-01T12:00:00Z, or a duration ago such as 24h",
-            HelpName = "TIME|DURATION",
-            CustomParser = ParseSince,
-        };
-        var asset = new Option<string?>("--asset") { Description = "Only findings on this asset (an asset id)", HelpName = "ID" };
-        var group = new Option<string?>("--group") { Description = "Only findings on the assets of this asset group", HelpName = "NAME|ID" };
-        var cve = new Option<string?>("--cve") { Description = "Only findings that name this vulnerability (CVE or GHSA id)", HelpName = "ID" };
-        var command = new Command("list", "List a tenant's findings, oldest first") { tenant, commandId, status, severity, scanner, rule, since, asset, group, cve };
+        var command = new Command("list", "List a tenant's findings, oldest first unless --sort says otherwise") { sort };
+        var filters = FindingFilterOptions.AddTo(command);
         var paging = PagingOptions.AddTo(command);
         runner.Attach(command, async (context, cancellationToken) =>
         {
             var client = await context.ClientAsync(invoker => new FindingService.FindingServiceClient(invoker), cancellationToken);
-            var request = new ListFindingsRequest
+            var request = filters.Apply(context, new ListFindingsRequest
             {
-                Tenant = context.GetValue(tenant) ?? "",
-                CommandId = context.GetValue(commandId) ?? "",
-                Statuses = { context.GetValue(status) ?? [] },
-                Severities = { context.GetValue(severity) ?? [] },
-                Scanner = context.GetValue(scanner) ?? "",
-                RuleId = context.GetValue(rule) ?? "",
-                Asset = context.GetValue(asset) ?? "",
-                Group = context.GetValue(group) ?? "",
-                Cve = context.GetValue(cve) ?? "",
+                Sort = context.GetValue(sort) ?? "",
                 PageSize = paging.PageSize(context),
                 PageToken = paging.PageToken(context),
-            };
-            if (context.GetValue(since) is { } from)
-            {
-                request.Since = Timestamp.FromDateTimeOffset(from.At ?? context.Environment.Time.GetUtcNow() - from.Ago!.Value);
-            }
-
+            });
             var page = await client.ListFindingsAsync(request, context.Call(cancellationToken));
             context.Output.WriteList(page.Items, page.NextPageToken, Columns);
         });
@@ -144,9 +115,9 @@ public static class FindingsCommand
     }
 
     /// <summary>A --since value: an absolute time, or a duration before the moment the command runs.</summary>
-    private sealed record Since(DateTimeOffset? At, TimeSpan? Ago);
+    internal sealed record Since(DateTimeOffset? At, TimeSpan? Ago);
 
-    private static Since? ParseSince(ArgumentResult result)
+    internal static Since? ParseSince(ArgumentResult result)
     {
         if (result.Tokens.Count == 0)
         {
@@ -169,7 +140,7 @@ public static class FindingsCommand
     }
 
     /// <summary>Comma-separated words from <paramref name="allowed"/>, lowercased and without repeats; a typo is a usage error.</summary>
-    private static string[]? ParseWords(ArgumentResult result, string name, string[] allowed)
+    internal static string[]? ParseWords(ArgumentResult result, string name, string[] allowed)
     {
         if (result.Tokens.Count == 0)
         {
@@ -211,7 +182,7 @@ public static class FindingsCommand
         return null;
     }
 
-    private static FindingSeverity[]? ParseSeverities(ArgumentResult result)
+    internal static FindingSeverity[]? ParseSeverities(ArgumentResult result)
     {
         var allowed = ProtoEnumNames.Words<FindingSeverity>().ToArray();
         var words = ParseWords(result, "--severity", allowed);

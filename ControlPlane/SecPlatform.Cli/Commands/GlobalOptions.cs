@@ -37,11 +37,11 @@ public sealed class GlobalOptions
         Output = new Option<OutputFormat?>("--output", "-o")
         {
             Description = "Output format [default: table]",
-            HelpName = "table|json",
+            HelpName = "table|json|csv",
             Recursive = true,
             CustomParser = ParseOutputFormat,
         };
-        Output.CompletionSources.Add("table", "json");
+        Output.CompletionSources.Add("table", "json", "csv");
         DataDir = new Option<string?>("--data-dir")
         {
             Description = "The control plane's data directory, where its first-start admin key file is read from when no key is given",
@@ -83,9 +83,11 @@ public sealed class GlobalOptions
                 return OutputFormat.Table;
             case "json":
                 return OutputFormat.Json;
+            case "csv":
+                return OutputFormat.Csv;
         }
 
-        result.AddError($"--output must be 'table' or 'json', not '{text}'");
+        result.AddError($"--output must be 'table', 'json' or 'csv', not '{text}'");
         return OutputFormat.Table;
     }
 }

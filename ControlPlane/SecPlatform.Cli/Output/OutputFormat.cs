@@ -4,4 +4,6 @@ public enum OutputFormat
 {
     Table,
     Json,
+    /// <summary>RFC 4180 CSV of a list's table columns (see <see cref="CsvWriter"/>).</summary>
+    Csv,
 }

@@ -9,7 +9,7 @@ namespace SecPlatform.Cli.Output;
 /// Writes command results in the chosen format: JSON through <see cref="ProtoJsonConverter"/>, or
 /// tables and detail views for people.
 /// </summary>
-public sealed class OutputWriter(TextWriter output, OutputFormat format)
+public sealed class OutputWriter(TextWriter output, OutputFormat format, TextWriter? notes = null)
 {
     // Relaxed escaping: output goes to a terminal or a pipe, never into HTML, and install commands
     // must read as typed ("'", "&&"), not as \u0027.
@@ -22,6 +22,11 @@ public sealed class OutputWriter(TextWriter output, OutputFormat format)
     public OutputFormat Format { get; } = format;
 
     public bool IsJson => Format == OutputFormat.Json;
+
+    public bool IsCsv => Format == OutputFormat.Csv;
+
+    /// <summary>Where hints go that must not mix with machine-readable output (stderr); the output itself when not given.</summary>
+    public TextWriter Notes { get; } = notes ?? output;
 
     public TextWriter Text { get; } = output;
 
@@ -41,13 +46,27 @@ public sealed class OutputWriter(TextWriter output, OutputFormat format)
         Text.Flush();
     }
 
-    /// <summary>A page of results: a table with a hint for the next page, or <c>{"items", "nextCursor"}</c>.</summary>
+    /// <summary>
+    /// A page of results: a table with a hint for the next page, <c>{"items", "nextCursor"}</c>, or CSV of the table's
+    /// columns with the next-page hint on <see cref="Notes"/>.
+    /// </summary>
     public void WriteList<TMessage>(IReadOnlyList<TMessage> items, string? nextPageToken, IReadOnlyList<TableColumn<TMessage>> columns)
         where TMessage : IMessage
     {
         if (IsJson)
         {
             WriteJson(ProtoJsonConverter.ToJsonList(items, nextPageToken));
+            return;
+        }
+
+        if (IsCsv)
+        {
+            CsvWriter.Write(Text, items, columns);
+            if (!string.IsNullOrEmpty(nextPageToken))
+            {
+                Notes.WriteLine($"more results: --cursor {nextPageToken}");
+            }
+
             return;
         }
 
@@ -65,6 +84,12 @@ public sealed class OutputWriter(TextWriter output, OutputFormat format)
         if (IsJson)
         {
             WriteJson(ProtoJsonConverter.ToJson(item));
+            return;
+        }
+
+        if (IsCsv)
+        {
+            CsvWriter.Write(Text, [item], columns);
             return;
         }
 

@@ -51,6 +51,17 @@ public sealed partial class FindingService(IFindingStore findings, IAssetStore a
     public async Task<IReadOnlyList<Finding>> ListAsync(AdminPrincipal caller, string? tenant, string? commandId, FindingQuery filters,
         PageRequest page, CancellationToken cancellationToken)
     {
+        var query = await ScopeAsync(caller, tenant, commandId, filters, cancellationToken);
+        return await findings.ListFindingsAsync(query, page, cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks the field filters and sets the query's tenant (the caller's, or <paramref name="tenant"/> resolved in
+    /// the caller's view) and command attempt: the one mapping of every list, summary and export to a store query.
+    /// </summary>
+    private async Task<FindingQuery> ScopeAsync(AdminPrincipal caller, string? tenant, string? commandId, FindingQuery filters,
+        CancellationToken cancellationToken)
+    {
         foreach (var status in filters.Statuses ?? [])
         {
             if (!FindingStatus.IsValid(status))
@@ -99,7 +110,7 @@ public sealed partial class FindingService(IFindingStore findings, IAssetStore a
             query = query with { CommandId = id, Attempt = command.Attempt };
         }
 
-        return await findings.ListFindingsAsync(query, page, cancellationToken);
+        return query;
     }
 
     public async Task<Finding> GetAsync(AdminPrincipal caller, string? id, CancellationToken cancellationToken)

@@ -23,6 +23,15 @@ public interface IFindingStore
     /// <summary>Ordered by (first seen, id).</summary>
     Task<IReadOnlyList<Finding>> ListFindingsAsync(FindingQuery query, PageRequest page, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A page in <see cref="FindingPage.Sort"/> order (ties broken by id), resuming after <see cref="FindingPage.After"/>,
+    /// which the caller has checked to belong to that sort. The same filters as the list in (first seen, id) order.
+    /// </summary>
+    Task<IReadOnlyList<Finding>> ListFindingsAsync(FindingQuery query, FindingPage page, CancellationToken cancellationToken);
+
+    /// <summary>How many findings <paramref name="query"/> matches, per severity and status, counted in the store (not by listing them).</summary>
+    Task<FindingSummary> SummarizeFindingsAsync(FindingQuery query, CancellationToken cancellationToken);
+
     Task<Finding?> GetFindingAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>

@@ -11,6 +11,8 @@ internal sealed class FindingEntity
     public string Title { get; set; } = "";
     /// <summary>The lowercase word (<c>info</c>, <c>low</c>, ...), as users and reports see it.</summary>
     public string Severity { get; set; } = "";
+    /// <summary>1 (info) to 5 (critical), generated from <see cref="Severity"/>: what severity sorts and its index use.</summary>
+    public int SeverityRank { get; set; }
     public string AssetKind { get; set; } = "";
     public string AssetValue { get; set; } = "";
     public string Host { get; set; } = "";

@@ -304,6 +304,20 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await rls.BeginAsync(db, cancellationToken);
+        var rows = Filtered(db, query);
+        if (page.After is { } after)
+        {
+            var (time, id) = (Utc(after.CreatedAt), after.Id);
+            rows = rows.Where(f => EF.Functions.GreaterThan(ValueTuple.Create(f.FirstSeen, f.Id), ValueTuple.Create(time, id)));
+        }
+
+        var found = await rows.OrderBy(f => f.FirstSeen).ThenBy(f => f.Id).Take(limit).ToListAsync(cancellationToken);
+        return [.. found.Select(ToDomain)];
+    }
+
+    /// <summary>The findings a query matches, unordered: every finding list, summary and export starts here.</summary>
+    internal static IQueryable<FindingEntity> Filtered(ControlPlaneDbContext db, FindingQuery query)
+    {
         IQueryable<FindingEntity> rows;
         if (query.CommandId is not null)
         {
@@ -361,17 +375,12 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
 
         if (query.GroupId is { } groupId)
         {
-            // A static group's members, or the assets a label-based group's selector matches now.
-            var group = await db.AssetGroups.Where(g => g.Id == groupId && g.TenantId == query.TenantId)
-                .Select(g => new { g.Selector }).FirstOrDefaultAsync(cancellationToken);
-            if (group is null)
-            {
-                return [];
-            }
-
-            rows = group.Selector is { } selector
-                ? rows.Where(f => db.Assets.Any(a => a.Id == f.AssetId && a.TenantId == f.TenantId && EF.Functions.JsonContains(a.Labels, selector)))
-                : rows.Where(f => db.AssetGroupMembers.Any(m => m.GroupId == groupId && m.AssetId == f.AssetId));
+            // A static group's members, or the assets a label-based group's selector matches now (labels @> selector),
+            // as one subquery, so lists, summaries and exports stay one statement.
+            rows = rows.Where(f => db.AssetGroups.Any(g => g.Id == groupId && g.TenantId == f.TenantId
+                && (g.Selector != null
+                    ? db.Assets.Any(a => a.Id == f.AssetId && a.TenantId == f.TenantId && EF.Functions.JsonContains(a.Labels, g.Selector))
+                    : db.AssetGroupMembers.Any(m => m.GroupId == groupId && m.AssetId == f.AssetId))));
         }
 
         if (query.Cve is { } cve)
@@ -379,14 +388,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             rows = rows.Where(f => db.FindingVulnerabilities.Any(l => l.TenantId == f.TenantId && l.VulnerabilityId == cve && l.FindingId == f.Id));
         }
 
-        if (page.After is { } after)
-        {
-            var (time, id) = (Utc(after.CreatedAt), after.Id);
-            rows = rows.Where(f => EF.Functions.GreaterThan(ValueTuple.Create(f.FirstSeen, f.Id), ValueTuple.Create(time, id)));
-        }
-
-        var found = await rows.OrderBy(f => f.FirstSeen).ThenBy(f => f.Id).Take(limit).ToListAsync(cancellationToken);
-        return [.. found.Select(ToDomain)];
+        return rows;
     }
 
     public async Task<Finding?> GetAsync(string id, CancellationToken cancellationToken)

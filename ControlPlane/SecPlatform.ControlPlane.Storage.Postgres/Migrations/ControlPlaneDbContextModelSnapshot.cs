@@ -934,6 +934,12 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("severity");
 
+                    b.Property<int>("SeverityRank")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("integer")
+                        .HasColumnName("severity_rank")
+                        .HasComputedColumnSql("CASE severity WHEN 'info' THEN 1 WHEN 'low' THEN 2 WHEN 'medium' THEN 3 WHEN 'high' THEN 4 ELSE 5 END", true);
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -967,6 +973,12 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
 
                     b.HasIndex("TenantId", "Scanner", "Host")
                         .HasDatabaseName("ix_findings_tenant_id_scanner_host");
+
+                    b.HasIndex("TenantId", "SeverityRank", "Id")
+                        .HasDatabaseName("ix_findings_tenant_id_severity_rank_id");
+
+                    b.HasIndex("TenantId", "Scanner", "FirstSeen", "Id")
+                        .HasDatabaseName("ix_findings_tenant_id_scanner_first_seen_id");
 
                     b.ToTable("findings", null, t =>
                         {

@@ -34,6 +34,30 @@ internal sealed class ErrorMappingInterceptor(AuditLog audit, ILogger<ErrorMappi
         }
     }
 
+    /// <summary>The same mapping for server-streaming calls (exports): a refusal before the first message is a status.</summary>
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (DomainException e)
+        {
+            await AuditRefusalAsync(context, e);
+            throw new RpcException(new Status(ToStatusCode(e.Kind), e.Message));
+        }
+        catch (RpcException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "Unhandled error in {Method}", context.Method);
+            throw new RpcException(new Status(StatusCode.Internal, "internal error; the server log has the details"));
+        }
+    }
+
     public static StatusCode ToStatusCode(ErrorKind kind) => kind switch
     {
         ErrorKind.InvalidArgument => StatusCode.InvalidArgument,
@@ -69,6 +93,7 @@ internal sealed class ErrorMappingInterceptor(AuditLog audit, ILogger<ErrorMappi
     {
         var name = method[(method.LastIndexOf('/') + 1)..];
         return name.StartsWith("List", StringComparison.Ordinal) || name.StartsWith("Get", StringComparison.Ordinal)
+            || name.StartsWith("Summarize", StringComparison.Ordinal) || name.StartsWith("Export", StringComparison.Ordinal)
             || name is "WhoAmI" or "VerifyAuditChain";
     }
 }

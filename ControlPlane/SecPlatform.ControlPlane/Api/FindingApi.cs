@@ -1,5 +1,7 @@
+using Google.Protobuf;
 using Grpc.Core;
 using SecPlatform.Contracts.Admin.V1;
+using SecPlatform.ControlPlane.Api.Export;
 using SecPlatform.ControlPlane.Core.Services;
 using SecPlatform.ControlPlane.Core.Storage;
 
@@ -10,21 +12,45 @@ internal sealed class FindingApi(AdminAuthenticator auth, Core.Services.FindingS
     public override async Task<ListFindingsResponse> ListFindings(ListFindingsRequest request, ServerCallContext context)
     {
         var caller = await context.AdminAsync(auth);
-        var page = CallContextExtensions.Page(request.PageSize, request.PageToken);
-        var filters = new FindingQuery(
-            Statuses: [.. request.Statuses],
-            // An unspecified severity maps to an undefined value, which validation refuses.
-            Severities: [.. request.Severities.Select(s => (Core.Domain.Severity)(int)s)],
-            Scanner: string.IsNullOrEmpty(request.Scanner) ? null : request.Scanner,
-            RuleId: string.IsNullOrEmpty(request.RuleId) ? null : request.RuleId,
-            Since: request.Since?.ToDateTimeOffset(),
-            AssetId: string.IsNullOrEmpty(request.Asset) ? null : request.Asset,
-            GroupId: string.IsNullOrEmpty(request.Group) ? null : request.Group,
-            Cve: string.IsNullOrEmpty(request.Cve) ? null : request.Cve);
-        var items = await findings.ListAsync(caller, request.Tenant, request.CommandId, filters, page, context.CancellationToken);
-        var response = new ListFindingsResponse { NextPageToken = CallContextExtensions.NextPageToken(items, page, f => new(f.FirstSeen, f.Id)) };
+        var page = FindingRequestMapper.ToPage(request);
+        var items = await findings.ListAsync(caller, request.Tenant, request.CommandId, FindingRequestMapper.ToQuery(request), page,
+            context.CancellationToken);
+        var response = new ListFindingsResponse
+        {
+            NextPageToken = items.Count == page.Limit && items.Count > 0 ? FindingCursor.After(page.Sort, items[^1]).Encode() : "",
+        };
         response.Items.Add(items.Select(ProtoMapper.ToProto));
         return response;
+    }
+
+    public override async Task<Contracts.Admin.V1.FindingSummary> SummarizeFindings(SummarizeFindingsRequest request, ServerCallContext context)
+    {
+        var caller = await context.AdminAsync(auth);
+        var summary = await findings.SummarizeAsync(caller, request.Tenant, request.CommandId, FindingRequestMapper.ToQuery(request),
+            context.CancellationToken);
+        return ProtoMapper.ToProto(summary);
+    }
+
+    public override async Task ExportFindings(ExportFindingsRequest request, IServerStreamWriter<ExportFindingsChunk> responseStream,
+        ServerCallContext context)
+    {
+        var caller = await context.AdminAsync(auth);
+        var format = request.Format.Trim().ToLowerInvariant();
+        var writer = FindingExportWriter.For(format)
+            ?? throw DomainException.Invalid($"format must be one of {string.Join(", ", FindingExportWriter.Formats)}");
+        var pages = await findings.ExportAsync(caller, request.Tenant, request.CommandId, FindingRequestMapper.ToQuery(request), format,
+            context.CancellationToken);
+        writer.Begin();
+        await responseStream.WriteAsync(new ExportFindingsChunk { ContentType = writer.ContentType, Data = ByteString.CopyFrom(writer.Take()) },
+            context.CancellationToken);
+        await foreach (var page in pages.WithCancellation(context.CancellationToken))
+        {
+            writer.Write(page);
+            await responseStream.WriteAsync(new ExportFindingsChunk { Data = ByteString.CopyFrom(writer.Take()) }, context.CancellationToken);
+        }
+
+        writer.End();
+        await responseStream.WriteAsync(new ExportFindingsChunk { Data = ByteString.CopyFrom(writer.Take()) }, context.CancellationToken);
     }
 
     public override async Task<Finding> GetFinding(GetFindingRequest request, ServerCallContext context)

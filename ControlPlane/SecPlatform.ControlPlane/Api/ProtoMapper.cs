@@ -227,6 +227,22 @@ internal static partial class ProtoMapper
         return proto;
     }
 
+    /// <summary>Every severity and every status (0 when none match), then the pairs that have findings.</summary>
+    public static Admin.FindingSummary ToProto(Core.Storage.FindingSummary summary)
+    {
+        var proto = new Admin.FindingSummary { Total = summary.Total };
+        proto.BySeverity.Add(System.Enum.GetValues<Severity>().OrderDescending()
+            .Select(s => new Admin.SeverityCount { Severity = (Admin.FindingSeverity)(int)s, Count = summary.CountOf(s) }));
+        proto.ByStatus.Add(FindingStatus.All.Select(s => new Admin.StatusCount { Status = s, Count = summary.CountOf(s) }));
+        proto.BySeverityAndStatus.Add(summary.Counts.Select(c => new Admin.SeverityStatusCount
+        {
+            Severity = (Admin.FindingSeverity)(int)c.Severity,
+            Status = c.Status,
+            Count = c.Count,
+        }));
+        return proto;
+    }
+
     /// <summary>A finding with its status history (oldest first).</summary>
     public static Admin.Finding ToProto(Finding finding, IEnumerable<FindingStatusChange> history)
     {

@@ -59,7 +59,7 @@ public sealed class GlobalOptionsTests
 
         var result = cli.Parse(["tenants", "list", "--output", "xml"]);
 
-        Assert.Contains(result.Errors, error => error.Message.Contains("'table' or 'json'"));
+        Assert.Contains(result.Errors, error => error.Message.Contains("'table', 'json' or 'csv'"));
     }
 
     private static CliEnvironment Environment(params (string Name, string Value)[] variables) =>
