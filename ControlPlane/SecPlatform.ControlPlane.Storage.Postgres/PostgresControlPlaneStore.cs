@@ -395,7 +395,7 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
     {
         if (await HeldLeaseRenewal.TryAsync(_dataSource, _rls, request, cancellationToken) is { } renewed)
         {
-            return new LeaseRenewal(LeaseRenewOutcome.Renewed, renewed);
+            return renewed;
         }
 
         var now = Utc(request.Now);
