@@ -55,6 +55,14 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
             builder.ConnectionStringBuilder.MaxAutoPrepare = 128;
         }
 
+        // Back-pressure: the pool (Max Pool Size) bounds the store work in flight, and a call that finds no free
+        // connection within this short wait fails fast (the API answers UNAVAILABLE with a retry hint) instead of
+        // queueing for Npgsql's default 15 s, after which nothing admitted completes in time.
+        if (!new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("Timeout"))
+        {
+            builder.ConnectionStringBuilder.Timeout = 3;
+        }
+
         _dataSource = builder.Build();
         _rls = new RowSecurity(fallbackContext);
         _contexts = new PooledDbContextFactory<ControlPlaneDbContext>(ControlPlaneDbContextOptions.Create(_dataSource, _rls));
