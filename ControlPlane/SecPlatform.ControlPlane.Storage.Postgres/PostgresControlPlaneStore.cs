@@ -56,6 +56,14 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
             builder.ConnectionStringBuilder.MaxAutoPrepare = 128;
         }
 
+        // Back-pressure: the pool (Max Pool Size) bounds the store work in flight, and a call that finds no free
+        // connection within this short wait fails fast (the API answers UNAVAILABLE with a retry hint) instead of
+        // queueing for Npgsql's default 15 s, after which nothing admitted completes in time.
+        if (!new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("Timeout"))
+        {
+            builder.ConnectionStringBuilder.Timeout = 3;
+        }
+
         _dataSource = builder.Build();
         _rls = new RowSecurity(fallbackContext);
         _contexts = new PooledDbContextFactory<ControlPlaneDbContext>(ControlPlaneDbContextOptions.Create(_dataSource, _rls));
@@ -397,7 +405,7 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
     {
         if (await HeldLeaseRenewal.TryAsync(_dataSource, _rls, request, cancellationToken) is { } renewed)
         {
-            return new LeaseRenewal(LeaseRenewOutcome.Renewed, renewed);
+            return renewed;
         }
 
         var now = Utc(request.Now);

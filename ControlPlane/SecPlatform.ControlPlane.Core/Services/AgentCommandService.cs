@@ -77,7 +77,10 @@ public sealed class AgentCommandService(
     }
 
     public Task<IReadOnlyList<string>> StopRequestsAsync(string agentId, CancellationToken cancellationToken) =>
-        queue.GetStopRequestsAsync(agentId, time.GetUtcNow().AddSeconds(-_options.StopNoticeSeconds), cancellationToken);
+        queue.GetStopRequestsAsync(agentId, StopNoticeAfter(), cancellationToken);
+
+    /// <summary>Stop requests of commands that finished after this are still told to the agent.</summary>
+    public DateTimeOffset StopNoticeAfter() => time.GetUtcNow().AddSeconds(-_options.StopNoticeSeconds);
 
     public async Task<Command> StartAsync(AgentWithLease caller, string? commandId, long fencingToken, CancellationToken cancellationToken)
     {

@@ -37,7 +37,8 @@ public sealed class AgentSessionService(
             .Select(c => new Capability { Scanner = Validate.ScannerId(c.Scanner), Version = Validate.Text("capability version", c.Version, 64, required: false) })
             .ToList();
         var request = new LeaseRenewRequest(caller.Agent.Id, holder, acquire, _leases.DurationSeconds, time.GetUtcNow(),
-            string.IsNullOrEmpty(version) ? null : Validate.Text("version", version, 64, required: false), validCapabilities);
+            string.IsNullOrEmpty(version) ? null : Validate.Text("version", version, 64, required: false), validCapabilities,
+            StopRequestsFinishedAfter: commands.StopNoticeAfter());
         var renewal = await store.RenewLeaseAsync(request, cancellationToken);
         switch (renewal.Outcome)
         {
@@ -57,7 +58,8 @@ public sealed class AgentSessionService(
 
         var agent = renewal.Agent!.Agent;
         return new LeaseAnswer(renewal.Agent.Lease, _leases.DurationSeconds, (int)_leases.RenewInterval.TotalSeconds,
-            Drain: agent.Draining, Cordoned: agent.Cordoned, Revoked: false, await commands.StopRequestsAsync(agent.Id, cancellationToken));
+            Drain: agent.Draining, Cordoned: agent.Cordoned, Revoked: false,
+            renewal.StopRequests ?? await commands.StopRequestsAsync(agent.Id, cancellationToken));
     }
 
     public async Task ReleaseAsync(AgentWithLease caller, string? holderIdentity, CancellationToken cancellationToken)

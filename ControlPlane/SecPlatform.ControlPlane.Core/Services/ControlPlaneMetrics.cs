@@ -12,6 +12,7 @@ public sealed class ControlPlaneMetrics
     private readonly Counter<long> _leaseConflicts;
     private readonly Counter<long> _leaseExpiries;
     private readonly Counter<long> _adminAuthFailures;
+    private readonly Counter<long> _overloaded;
     private long _auditHeadCount;
     private IReadOnlyList<QueueDepth> _queueDepth = [];
 
@@ -23,6 +24,8 @@ public sealed class ControlPlaneMetrics
             description: "Renewals refused because another process holds the agent's lease (e.g. a cloned machine)");
         _leaseExpiries = meter.CreateCounter<long>("secplat.lease.expiries", description: "Leases ended by the reaper");
         _adminAuthFailures = meter.CreateCounter<long>("secplat.admin.auth_failures", description: "Refused admin keys");
+        _overloaded = meter.CreateCounter<long>("secplat.overloaded",
+            description: "Calls answered UNAVAILABLE because the store had no free connection within its short wait");
         meter.CreateObservableGauge("secplat.audit.head_count", () => Interlocked.Read(ref _auditHeadCount),
             description: "Rows in the admin audit chain; a drop means the tail was cut");
         meter.CreateObservableGauge("secplat.queue.depth", () => Volatile.Read(ref _queueDepth).Select(d => new Measurement<long>(d.Count,
@@ -38,6 +41,8 @@ public sealed class ControlPlaneMetrics
     public void LeaseExpiries(int count) => _leaseExpiries.Add(count);
 
     public void AdminAuthFailure() => _adminAuthFailures.Add(1);
+
+    public void Overloaded(string method) => _overloaded.Add(1, new KeyValuePair<string, object?>("method", method));
 
     public void AuditHead(long count) => Interlocked.Exchange(ref _auditHeadCount, count);
 

@@ -1,6 +1,5 @@
 using Npgsql;
 using NpgsqlTypes;
-using SecPlatform.ControlPlane.Core.Domain;
 using SecPlatform.ControlPlane.Core.Storage;
 using SecPlatform.ControlPlane.Storage.Postgres.Entities;
 using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
@@ -31,8 +30,15 @@ internal static class HeldLeaseRenewal
         RETURNING l.tenant_id, l.holder_identity, l.acquire_time, l.lease_transitions, {AgentColumns}
         """;
 
-    /// <summary>The renewed agent and lease, or null when this is not the holder's plain renewal.</summary>
-    public static async Task<AgentWithLease?> TryAsync(
+    // The agent's stop requests (the store's GetStopRequestsAsync), read in the same round trip when asked for.
+    private const string StopRequests = """
+        SELECT c.id FROM commands AS c
+        WHERE c.agent_id = $1 AND c.stop_requested AND (c.status IN ('claimed', 'running') OR c.finished_at > $2)
+        ORDER BY c.created_at, c.id
+        """;
+
+    /// <summary>The renewal (with the stop requests when asked for), or null when this is not the holder's plain renewal.</summary>
+    public static async Task<LeaseRenewal?> TryAsync(
         NpgsqlDataSource dataSource, RowSecurity rls, LeaseRenewRequest request, CancellationToken cancellationToken)
     {
         var now = Utc(request.Now);
@@ -57,6 +63,18 @@ internal static class HeldLeaseRenewal
                 },
             },
         };
+        if (request.StopRequestsFinishedAfter is { } finishedAfter)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(StopRequests)
+            {
+                Parameters =
+                {
+                    new() { NpgsqlDbType = NpgsqlDbType.Text, Value = request.AgentId },
+                    new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = Utc(finishedAfter) },
+                },
+            });
+        }
+
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -94,6 +112,16 @@ internal static class HeldLeaseRenewal
             RevokedAt = reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
             DeregisteredAt = reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
         };
-        return ToDomain(agent, lease);
+        List<string>? stopRequests = null;
+        if (request.StopRequestsFinishedAfter is not null && await reader.NextResultAsync(cancellationToken))
+        {
+            stopRequests = [];
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stopRequests.Add(reader.GetString(0));
+            }
+        }
+
+        return new LeaseRenewal(LeaseRenewOutcome.Renewed, ToDomain(agent, lease), stopRequests);
     }
 }

@@ -7,10 +7,16 @@ namespace SecPlatform.ControlPlane.Api;
 /// <summary>
 /// Turns application refusals into gRPC statuses with their message, and records refused admin
 /// mutations in the audit chain (successful ones are recorded by the application layer with detail).
-/// Unexpected exceptions become Internal without leaking internals to the caller.
+/// Unexpected exceptions become Internal without leaking internals to the caller. An overloaded store (no free
+/// connection within its short wait) becomes Unavailable with a retry hint, logged as one line and counted.
 /// </summary>
-internal sealed class ErrorMappingInterceptor(AuditLog audit, ILogger<ErrorMappingInterceptor> logger) : Interceptor
+internal sealed class ErrorMappingInterceptor(AuditLog audit, ControlPlaneMetrics metrics, ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
+    /// <summary>The gRPC retry pushback hint (milliseconds): how long a caller should wait before it tries again.</summary>
+    public const string RetryPushbackHeader = "grpc-retry-pushback-ms";
+
+    private const int RetryAfterMilliseconds = 1000;
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -26,6 +32,14 @@ internal sealed class ErrorMappingInterceptor(AuditLog audit, ILogger<ErrorMappi
         catch (RpcException)
         {
             throw;
+        }
+        catch (Exception e) when (IsOverload(e))
+        {
+            // Under overload this happens per call: one line, no stack trace, and a counter to watch.
+            metrics.Overloaded(context.Method);
+            logger.LogWarning("Overloaded: {Method} answered UNAVAILABLE ({Reason})", context.Method, e.Message);
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the control plane is overloaded; retry in {RetryAfterMilliseconds / 1000} s"),
+                new Metadata { { RetryPushbackHeader, RetryAfterMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
         }
         catch (Exception e) when (e is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
         {
@@ -69,6 +83,20 @@ internal sealed class ErrorMappingInterceptor(AuditLog audit, ILogger<ErrorMappi
         ErrorKind.ResourceExhausted => StatusCode.ResourceExhausted,
         _ => StatusCode.Unknown,
     };
+
+    /// <summary>The store gave up waiting for a connection (its pool is the bound on concurrent store work).</summary>
+    private static bool IsOverload(Exception e)
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            if (current is TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private async Task AuditRefusalAsync(ServerCallContext context, DomainException e)
     {
