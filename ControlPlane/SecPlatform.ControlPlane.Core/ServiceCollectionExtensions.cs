@@ -29,11 +29,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICommandQueueStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
         services.AddSingleton<IFindingStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
         services.AddSingleton<IAssetStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
+        services.AddSingleton<IScanStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
+        services.AddSingleton<IComponentStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
         services.AddSingleton<CommandSignal>();
         services.AddSingleton<CommandQueueService>();
         services.AddSingleton<AgentCommandService>();
         services.AddSingleton<FindingService>();
         services.AddSingleton<AssetService>();
+        services.AddSingleton<ScanService>();
+        services.AddSingleton<ComponentService>();
         services.AddSingleton<LeaseReaper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseReaper>());
         return services;

@@ -19,4 +19,7 @@ internal static class LiteDbCollections
     public const string FindingStatusHistory = "finding_status_history";
     public const string Assets = "assets";
     public const string AssetKinds = "asset_kinds";
+    public const string ScanProfiles = "scan_profiles";
+    public const string ScanCounts = "scan_counts";
+    public const string AssetComponents = "asset_components";
 }

@@ -447,6 +447,8 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
         EnsureQueueIndexes();
         EnsureFindingIndexes();
         EnsureAssetIndexes();
+        EnsureScanIndexes();
+        EnsureComponentIndexes();
     }
 
     private AgentDocument? FindLiveAgent(string id) =>

@@ -9,6 +9,7 @@ using SecPlatform.ControlPlane.Storage.Postgres.Data;
 using SecPlatform.ControlPlane.Storage.Postgres.Entities;
 using SecPlatform.ControlPlane.Storage.Postgres.Findings;
 using SecPlatform.ControlPlane.Storage.Postgres.Queue;
+using SecPlatform.ControlPlane.Storage.Postgres.Scans;
 using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
 
 namespace SecPlatform.ControlPlane.Storage.Postgres;
@@ -22,13 +23,15 @@ namespace SecPlatform.ControlPlane.Storage.Postgres;
 /// it locks command rows only, so it shares no lock order with the rest. Findings (<see cref="PostgresFindings"/>) lock
 /// the command row of the ingest, then the tenant's finding rows in fingerprint order (ON CONFLICT DO UPDATE).
 /// </summary>
-public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly PooledDbContextFactory<ControlPlaneDbContext> _contexts;
     private readonly string _serviceRole;
     private readonly PostgresCommandQueue _queue;
     private readonly PostgresFindings _findings;
+    private readonly PostgresScans _scans;
+    private readonly Components.PostgresComponents _components;
     private readonly RowSecurity _rls;
 
     /// <param name="connectionString">The service role's connection string (not the owner's).</param>
@@ -48,6 +51,8 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore, IAsyncDispos
         _rls = new RowSecurity(fallbackContext);
         _queue = new PostgresCommandQueue(_contexts, _dataSource, _rls);
         _findings = new PostgresFindings(_contexts, _dataSource, _rls);
+        _scans = new PostgresScans(_contexts, _rls);
+        _components = new Components.PostgresComponents(_contexts, _dataSource, _rls);
     }
 
     /// <summary>

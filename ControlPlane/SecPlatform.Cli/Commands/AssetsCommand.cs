@@ -5,8 +5,8 @@ using Command = System.CommandLine.Command;
 
 namespace SecPlatform.Cli.Commands;
 
-/// <summary><c>secplat assets list|get</c>: what a tenant's findings are on, created on first sight.</summary>
-public static class AssetsCommand
+/// <summary><c>secplat assets list|get|components</c>: what a tenant's findings and components are on, created on first sight.</summary>
+public static partial class AssetsCommand
 {
     private static readonly TableColumn<Asset>[] Columns =
     [
@@ -22,6 +22,7 @@ public static class AssetsCommand
     {
         ListCommand(runner),
         GetCommand(runner),
+        ComponentsCommand(runner),
     };
 
     private static Command ListCommand(CommandRunner runner)

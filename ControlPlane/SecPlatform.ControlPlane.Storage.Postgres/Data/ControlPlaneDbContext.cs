@@ -8,7 +8,7 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Data;
 /// The EF Core model of the PostgreSQL store. Names are snake_case (naming convention plus explicit table
 /// names); every tenant-owned table carries tenant_id and its list indexes lead with it.
 /// </summary>
-internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext> options) : DbContext(options)
+internal sealed partial class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext> options) : DbContext(options)
 {
     public const string AuditTable = "admin_audit_logs";
     public const string HistoryTable = "__ef_migrations_history";
@@ -219,6 +219,8 @@ internal sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbConte
             e.HasIndex(x => new { x.FirstSeen, x.Id });
         });
 
+        ConfigureScans(modelBuilder);
+        ConfigureComponents(modelBuilder);
         UseByteOrderForIds(modelBuilder);
     }
 

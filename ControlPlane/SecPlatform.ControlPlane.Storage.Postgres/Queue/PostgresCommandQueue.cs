@@ -43,20 +43,22 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
         ORDER BY (SELECT max(s.claim_seq) FROM commands AS s WHERE s.tenant_id = t.id) NULLS FIRST, t.id
         """;
 
+    // The pick is a scalar subquery, evaluated once: as a joined subquery the planner may rescan it for every row of
+    // commands (a nested loop, chosen for small or unanalyzed tables), and each rescan skips the row the statement has
+    // just claimed, so one statement would claim several commands.
     private const string ClaimOneOfTenant = $"""
         UPDATE commands AS u
         SET status = 'claimed', attempt = u.attempt + 1, fencing_token = u.attempt + 1, agent_id = @agent,
             holder_identity = @holder, claimed_at = @now, deadline = @now + make_interval(secs => u.timeout_seconds),
             started_at = NULL, finished_at = NULL, status_reason = '', progress_percent = 0, progress_message = '',
             stop_requested = false, claim_seq = nextval('{ControlPlaneDbContext.ClaimSequence}')
-        FROM (
+        WHERE u.id = (
             SELECT q.id FROM commands AS q
             WHERE q.tenant_id = @tenant AND {Eligible}
             ORDER BY q.sort_key, q.id
             LIMIT 1
             FOR UPDATE SKIP LOCKED
-        ) AS pick
-        WHERE u.id = pick.id
+        )
         RETURNING u.*
         """;
 

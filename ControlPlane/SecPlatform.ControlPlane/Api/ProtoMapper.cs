@@ -5,7 +5,7 @@ using Admin = SecPlatform.Contracts.Admin.V1;
 namespace SecPlatform.ControlPlane.Api;
 
 /// <summary>Domain records to API messages. One place, so every call shows a resource the same way.</summary>
-internal static class ProtoMapper
+internal static partial class ProtoMapper
 {
     public static Timestamp? ToTimestamp(DateTimeOffset? time) => time is { } t ? Timestamp.FromDateTimeOffset(t) : null;
 
@@ -141,6 +141,7 @@ internal static class ProtoMapper
             ProgressMessage = c.ProgressMessage,
             CreatedBy = c.CreatedBy,
             AvailableAt = ToTimestamp(c.AvailableAt),
+            Profile = c.ProfileName ?? "",
         };
         proto.Parameters.Add(c.Parameters);
         proto.SelectorLabels.Add(c.SelectorLabels);

@@ -83,6 +83,7 @@ public static class ControlPlaneApp
         app.MapGrpcService<CommandApi>();
         app.MapGrpcService<FindingApi>();
         app.MapGrpcService<AssetApi>();
+        app.MapGrpcService<ScanApi>();
         app.MapGrpcHealthChecksService();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet(DiscoveryDocument.Path, (GrpcEndpoint endpoint) =>

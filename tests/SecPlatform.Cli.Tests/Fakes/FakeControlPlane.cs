@@ -69,6 +69,7 @@ public sealed class FakeControlPlane : IAsyncDisposable
         app.MapGrpcService<FakeCommandService>();
         app.MapGrpcService<FakeFindingService>();
         app.MapGrpcService<FakeAssetService>();
+        app.MapGrpcService<FakeScanService>();
         await app.StartAsync();
         return new FakeControlPlane(app, new Uri($"http://127.0.0.1:{http!.IPEndPoint!.Port}/"), state);
     }

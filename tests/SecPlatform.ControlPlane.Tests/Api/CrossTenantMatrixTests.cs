@@ -46,6 +46,18 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
             ("findings list --command", world.DoneCommandB, id => cp.Findings(admin).ListFindingsAsync(new ListFindingsRequest { CommandId = id }).ResponseAsync),
             ("findings list --tenant", world.TenantB.Name, id => cp.Findings(admin).ListFindingsAsync(new ListFindingsRequest { Tenant = id }).ResponseAsync),
             ("assets get", world.AssetB, id => cp.Assets(admin).GetAssetAsync(new GetAssetRequest { Id = id }).ResponseAsync),
+            ("scans get", world.DoneCommandB, id => cp.Scans(admin).GetScanAsync(new GetScanRequest { Id = id }).ResponseAsync),
+            ("scans list --tenant", world.TenantB.Name, id => cp.Scans(admin).ListScansAsync(new ListScansRequest { Tenant = id }).ResponseAsync),
+            ("profiles get (id)", world.ProfileB.Id, id => cp.Scans(admin).GetScanProfileAsync(new GetScanProfileRequest { Profile = id }).ResponseAsync),
+            ("profiles get (name)", world.ProfileB.Name, id => cp.Scans(admin).GetScanProfileAsync(new GetScanProfileRequest { Profile = id }).ResponseAsync),
+            ("profiles get --tenant", world.TenantB.Name, id => cp.Scans(admin).GetScanProfileAsync(
+                new GetScanProfileRequest { Profile = world.ProfileB.Name, Tenant = id }).ResponseAsync),
+            ("profiles delete", world.ProfileB.Id, id => cp.Scans(admin).DeleteScanProfileAsync(new DeleteScanProfileRequest { Profile = id }).ResponseAsync),
+            ("profiles list --tenant", world.TenantB.Name, id => cp.Scans(admin).ListScanProfilesAsync(new ListScanProfilesRequest { Tenant = id }).ResponseAsync),
+            ("profiles create --tenant", world.TenantB.Name, id => cp.Scans(admin).CreateScanProfileAsync(
+                new CreateScanProfileRequest { Tenant = id, Name = "mine", Scanner = "shellcheck" }.With(r => r.Parameters["path"] = "/srv/app")).ResponseAsync),
+            ("scans run --profile", world.ProfileB.Name, id => cp.Commands(admin).EnqueueCommandAsync(
+                new EnqueueCommandRequest { Tenant = world.TenantA.Name, Profile = id }).ResponseAsync),
         };
 
         await AssertSameAsMissingAsync(cases.Select(c => (c.Call, c.ForeignId, (Func<string, Task<string>>)(id => OutcomeAsync(c.Run(id))))));
@@ -150,7 +162,7 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
     /// </summary>
     private sealed record World(
         TestControlPlane Cp, Contracts.Admin.V1.Tenant TenantA, Contracts.Admin.V1.Tenant TenantB, string AdminOfA, string AgentKeyA,
-        string AgentB, string TokenB, string DoneCommandB, AssignedCommand ActiveCommandB, string FindingB, string AssetB)
+        string AgentB, string TokenB, string DoneCommandB, AssignedCommand ActiveCommandB, string FindingB, string AssetB, ScanProfile ProfileB)
     {
         public static async Task<World> CreateAsync(TestControlPlane cp)
         {
@@ -188,7 +200,10 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
             await gatewayB.StartCommandAsync(new StartCommandRequest { CommandId = active.Id, FencingToken = active.FencingToken });
 
             var finding = Assert.Single((await cp.Findings().ListFindingsAsync(new ListFindingsRequest { Tenant = tenantB.Name })).Items);
-            return new World(cp, tenantA, tenantB, adminOfA, agentA.AgentKey, agentB.AgentId, tokenB, done.Id, active, finding.Id, finding.AssetId);
+            var profileB = await cp.Scans().CreateScanProfileAsync(
+                new CreateScanProfileRequest { Tenant = tenantB.Name, Name = "nightly-b", Scanner = "shellcheck" }.With(r => r.Parameters["path"] = "/srv/app"));
+            return new World(cp, tenantA, tenantB, adminOfA, agentA.AgentKey, agentB.AgentId, tokenB, done.Id, active, finding.Id, finding.AssetId,
+                profileB);
         }
 
         /// <summary>B's objects as the super admin reads them, as one comparable text.</summary>
@@ -207,6 +222,9 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
                 await Cp.Findings().GetFindingAsync(new GetFindingRequest { Id = FindingB }),
                 await Cp.Assets().ListAssetsAsync(new ListAssetsRequest { Tenant = TenantB.Name, PageSize = 100 }),
                 await Cp.Assets().GetAssetAsync(new GetAssetRequest { Id = AssetB }),
+                await Cp.Scans().ListScansAsync(new ListScansRequest { Tenant = TenantB.Name, PageSize = 100 }),
+                await Cp.Scans().GetScanAsync(new GetScanRequest { Id = DoneCommandB }),
+                await Cp.Scans().ListScanProfilesAsync(new ListScanProfilesRequest { Tenant = TenantB.Name, PageSize = 100 }),
             ];
             return string.Join("\n", parts.Select(p => p.ToString()));
         }
