@@ -33,3 +33,10 @@ if ! command -v secretlint >/dev/null 2>&1 || ! secretlint --version 2>/dev/null
   npm install -g --no-audit --no-fund --loglevel=error \
     secretlint@12.0.0 @secretlint/secretlint-rule-preset-recommend@12.0.0 @secretlint/secretlint-formatter-sarif@13.0.5 >/dev/null
 fi
+
+# cdxgen (SBOMs for the cdxgen catalog entry), pinned; about 10 s and 186 packages from npm.
+if ! command -v cdxgen >/dev/null 2>&1 || ! cdxgen --version 2>/dev/null | grep -q 'Generator 12\.8\.4'; then
+  as_root "cdxgen"
+  echo "install-deps: npm install -g @cyclonedx/cdxgen@12.8.4"
+  npm install -g --no-audit --no-fund --loglevel=error @cyclonedx/cdxgen@12.8.4 >/dev/null
+fi
