@@ -31,6 +31,7 @@ internal static partial class ProtoMapper
             High = counts.High,
             Critical = counts.Critical,
             TargetAgentId = c.TargetAgentId ?? "",
+            Components = counts.Components,
         };
         proto.Parameters.Add(c.Parameters);
         proto.SelectorLabels.Add(c.SelectorLabels);

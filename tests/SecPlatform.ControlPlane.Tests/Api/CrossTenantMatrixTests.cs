@@ -46,6 +46,7 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
             ("findings list --command", world.DoneCommandB, id => cp.Findings(admin).ListFindingsAsync(new ListFindingsRequest { CommandId = id }).ResponseAsync),
             ("findings list --tenant", world.TenantB.Name, id => cp.Findings(admin).ListFindingsAsync(new ListFindingsRequest { Tenant = id }).ResponseAsync),
             ("assets get", world.AssetB, id => cp.Assets(admin).GetAssetAsync(new GetAssetRequest { Id = id }).ResponseAsync),
+            ("assets components", world.AssetB, id => cp.Assets(admin).ListAssetComponentsAsync(new ListAssetComponentsRequest { AssetId = id }).ResponseAsync),
             ("scans get", world.DoneCommandB, id => cp.Scans(admin).GetScanAsync(new GetScanRequest { Id = id }).ResponseAsync),
             ("scans list --tenant", world.TenantB.Name, id => cp.Scans(admin).ListScansAsync(new ListScansRequest { Tenant = id }).ResponseAsync),
             ("profiles get (id)", world.ProfileB.Id, id => cp.Scans(admin).GetScanProfileAsync(new GetScanProfileRequest { Profile = id }).ResponseAsync),

@@ -145,6 +145,64 @@ public abstract class ScanApiTests : ControlPlaneApiTests
         Assert.Single((await cp.Scans().ListScanProfilesAsync(new ListScanProfilesRequest { Tenant = tenant.Name })).Items);
     }
 
+    [Fact]
+    public async Task Components_ThroughTheAgentApi_CompletionWaitsForThemThenTheAssetListsThem()
+    {
+        await using var cp = await StartAsync();
+        var tenant = await cp.CreateTenantAsync();
+        var token = await cp.CreateTokenAsync(tenant.Name);
+        var registration = ApiTestData.Registration(token.Secret);
+        registration.Capabilities.Add(new Contracts.Agent.V1.Capability { Scanner = "cdxgen", Version = "12.8.4" });
+        var agent = await cp.Gateway().RegisterAsync(registration);
+        var gateway = cp.Gateway(agent.AgentKey);
+        await gateway.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "h", Acquire = true });
+        var queued = await cp.Commands().EnqueueCommandAsync(new EnqueueCommandRequest { Tenant = tenant.Name, Scanner = "cdxgen" }.With(r => r.Parameters["path"] = "/srv/app"));
+        var assigned = Assert.Single((await gateway.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 })).Commands);
+        Assert.Equal(queued.Id, assigned.Id);
+
+        var complete = new CompleteCommandRequest
+        {
+            CommandId = assigned.Id, FencingToken = assigned.FencingToken, Outcome = CommandOutcome.Succeeded, ComponentCount = 2,
+        };
+        var early = await Assert.ThrowsAsync<RpcException>(() => gateway.CompleteCommandAsync(complete).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, early.StatusCode);
+        Assert.Contains("0 of the run's 2 components", early.Status.Detail);
+
+        var bad = new FindingBatch { BatchId = "bad", CommandId = assigned.Id, FencingToken = assigned.FencingToken };
+        bad.Components.Add(new Contracts.Agent.V1.Component { Name = "", AssetKind = "path", AssetValue = "agent-1.example.test:/srv/app" });
+        Assert.Contains("component name is required", (await SendAsync(gateway, bad)).RefusedReason);
+        var batch = new FindingBatch { BatchId = "b1", CommandId = assigned.Id, FencingToken = assigned.FencingToken };
+        batch.Components.Add(Component("left-pad", "1.3.0"));
+        batch.Components.Add(Component("ms", "2.1.3"));
+        Assert.True((await SendAsync(gateway, batch)).Accepted);
+        Assert.Equal("succeeded", (await gateway.CompleteCommandAsync(complete)).Status);
+
+        var asset = Assert.Single((await cp.Assets().ListAssetsAsync(new ListAssetsRequest { Tenant = tenant.Name })).Items);
+        Assert.Equal("agent-1.example.test:/srv/app", asset.Value);
+        Assert.Equal(2, (await cp.Assets().GetAssetAsync(new GetAssetRequest { Id = asset.Id })).ComponentCount);
+        var components = await cp.Assets().ListAssetComponentsAsync(new ListAssetComponentsRequest { AssetId = asset.Id, PageSize = 1 });
+        var next = await cp.Assets().ListAssetComponentsAsync(new ListAssetComponentsRequest { AssetId = asset.Id, PageToken = components.NextPageToken });
+        Assert.Equal(["left-pad", "ms"], components.Items.Concat(next.Items).Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.All(components.Items.Concat(next.Items), c => Assert.Equal((queued.Id, tenant.Id), (c.LastCommandId, c.TenantId)));
+        var scan = await cp.Scans().GetScanAsync(new GetScanRequest { Id = queued.Id });
+        Assert.Equal((1, 2, 0), (scan.Attempt, scan.Components, scan.FindingsNew));
+    }
+
+    private static async Task<FindingBatchAck> SendAsync(AgentGateway.AgentGatewayClient gateway, FindingBatch batch)
+    {
+        using var stream = gateway.StreamFindings();
+        await stream.RequestStream.WriteAsync(batch);
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+        var ack = stream.ResponseStream.Current;
+        await stream.RequestStream.CompleteAsync();
+        return ack;
+    }
+
+    private static Contracts.Agent.V1.Component Component(string name, string version) => new()
+    {
+        Name = name, Version = version, Purl = $"pkg:npm/{name}@{version}", Type = "library", AssetKind = "path", AssetValue = "agent-1.example.test:/srv/app",
+    };
+
     private static CreateScanProfileRequest Profile(string tenant, string name, string scanner, params (string Key, string Value)[] parameters)
     {
         var request = new CreateScanProfileRequest { Tenant = tenant, Name = name, Scanner = scanner };
