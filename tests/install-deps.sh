@@ -52,3 +52,10 @@ if ! command -v sarif-multitool >/dev/null 2>&1 || ! sarif-multitool --version 2
   echo "install-deps: npm install -g @microsoft/sarif-multitool@5.7.0"
   npm install -g --no-audit --no-fund --loglevel=error @microsoft/sarif-multitool@5.7.0 >/dev/null
 fi
+
+# cdxgen (SBOMs for the cdxgen catalog entry), pinned; about 10 s and 186 packages from npm.
+if ! command -v cdxgen >/dev/null 2>&1 || ! cdxgen --version 2>/dev/null | grep -q 'Generator 12\.8\.4'; then
+  as_root "cdxgen"
+  echo "install-deps: npm install -g @cyclonedx/cdxgen@12.8.4"
+  npm install -g --no-audit --no-fund --loglevel=error @cyclonedx/cdxgen@12.8.4 >/dev/null
+fi

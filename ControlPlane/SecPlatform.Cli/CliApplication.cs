@@ -31,6 +31,7 @@ public sealed class CliApplication
             AgentsCommand.Create(runner),
             RegistrationsCommand.Create(runner),
             ScansCommand.Create(runner),
+            ProfilesCommand.Create(runner),
             CommandsCommand.Create(runner),
             FindingsCommand.Create(runner),
             AssetsCommand.Create(runner),

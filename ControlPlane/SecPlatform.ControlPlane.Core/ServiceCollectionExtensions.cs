@@ -31,6 +31,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IAssetStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
         services.AddSingleton<IAssetGroupStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
         services.AddSingleton<IVulnerabilityStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
+        services.AddSingleton<IScanStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
+        services.AddSingleton<IComponentStore>(sp => sp.GetRequiredService<IControlPlaneStore>());
         services.AddSingleton<CommandSignal>();
         services.AddSingleton<CommandQueueService>();
         services.AddSingleton<AgentCommandService>();
@@ -38,6 +40,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AssetService>();
         services.AddSingleton<AssetGroupService>();
         services.AddSingleton<VulnerabilityService>();
+        services.AddSingleton<ScanService>();
+        services.AddSingleton<ComponentService>();
         services.AddSingleton<LeaseReaper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseReaper>());
         return services;

@@ -23,4 +23,7 @@ internal static class LiteDbCollections
     public const string AssetGroupMembers = "asset_group_members";
     public const string Vulnerabilities = "vulnerabilities";
     public const string FindingVulnerabilities = "finding_vulnerabilities";
+    public const string ScanProfiles = "scan_profiles";
+    public const string ScanCounts = "scan_counts";
+    public const string AssetComponents = "asset_components";
 }

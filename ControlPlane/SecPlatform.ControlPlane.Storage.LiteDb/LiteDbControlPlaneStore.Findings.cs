@@ -36,6 +36,8 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
                 return new FindingIngestResult(CommandUpdateOutcome.Stale, 0, 0);
             }
 
+            IngestComponents(command, ingest.Components ?? [], ingest.Now);
+
             // A fingerprint repeated in the batch counts once, and its first report is the one kept, as for a resend.
             var batch = new List<ObservedFinding>(ingest.Findings.Count);
             var inBatch = new HashSet<string>(StringComparer.Ordinal);
@@ -93,6 +95,7 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
             _findings.Update(updates);
             InsertBulk(_observations, observations, "finding observation");
             InsertBulk(_statusHistory, changes, "finding status change");
+            CountFindings(command, inserts, updates);
             return new FindingIngestResult(CommandUpdateOutcome.Applied, fresh.Count, batch.Count - fresh.Count);
         }, cancellationToken);
 
@@ -169,6 +172,7 @@ public sealed partial class LiteDbControlPlaneStore : IFindingStore
 
             _findings.Update(resolved);
             InsertBulk(_statusHistory, changes, "finding status change");
+            CountResolved(command, resolved.Count);
             return resolved.Count;
         }, cancellationToken);
 

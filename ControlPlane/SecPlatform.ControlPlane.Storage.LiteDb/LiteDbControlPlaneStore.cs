@@ -462,6 +462,8 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
         EnsureAssetIndexes();
         EnsureGroupIndexes();
         EnsureVulnerabilityIndexes();
+        EnsureScanIndexes();
+        EnsureComponentIndexes();
     }
 
     private AgentDocument? FindLiveAgent(string id) =>

@@ -11,6 +11,7 @@ using SecPlatform.ControlPlane.Storage.Postgres.Findings;
 using SecPlatform.ControlPlane.Storage.Postgres.Leases;
 using SecPlatform.ControlPlane.Storage.Postgres.Queue;
 using SecPlatform.ControlPlane.Storage.Postgres.Registration;
+using SecPlatform.ControlPlane.Storage.Postgres.Scans;
 using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
 
 namespace SecPlatform.ControlPlane.Storage.Postgres;
@@ -32,6 +33,8 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
     private readonly PostgresCommandQueue _queue;
     private readonly PostgresFindings _findings;
     private readonly PostgresFindingQueries _findingQueries;
+    private readonly PostgresScans _scans;
+    private readonly Components.PostgresComponents _components;
     private readonly RowSecurity _rls;
 
     /// <param name="connectionString">The service role's connection string (not the owner's).</param>
@@ -70,6 +73,8 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
         _queue = new PostgresCommandQueue(_contexts, _dataSource, _rls);
         _findings = new PostgresFindings(_contexts, _dataSource, _rls);
         _findingQueries = new PostgresFindingQueries(_contexts, _rls);
+        _scans = new PostgresScans(_contexts, _rls);
+        _components = new Components.PostgresComponents(_contexts, _dataSource, _rls);
     }
 
     /// <summary>

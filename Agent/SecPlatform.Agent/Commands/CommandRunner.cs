@@ -81,7 +81,7 @@ public sealed partial class CommandRunner(
             }
         }
 
-        await RecordAsync(running, run.Findings, CompletionBuilder.FromRun(command, run, running.Reason));
+        await RecordAsync(running, run.Findings, CompletionBuilder.FromRun(command, run, running.Reason), run.Components);
     }
 
     /// <summary>Marks the command running; false when the control plane no longer assigns this attempt here.</summary>
@@ -164,14 +164,15 @@ public sealed partial class CommandRunner(
         }
     }
 
-    private async Task RecordAsync(RunningCommand running, IReadOnlyList<NormalizedFinding> findings, OutboxCompletion completion)
+    private async Task RecordAsync(RunningCommand running, IReadOnlyList<NormalizedFinding> findings, OutboxCompletion completion,
+        IReadOnlyList<ScannedComponent>? components = null)
     {
         var command = running.Command;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var recorded = outbox.Record(command.Id, command.FencingToken, findings, completion);
+                var recorded = outbox.Record(command.Id, command.FencingToken, findings, completion, components);
                 LogRecorded(command.Id, command.FencingToken, completion.Outcome, completion.Retryable, recorded.Findings, recorded.Batches,
                     completion.Error.Length == 0 ? "" : ": " + completion.Error);
                 return;

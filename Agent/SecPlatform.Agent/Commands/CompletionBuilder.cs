@@ -34,7 +34,8 @@ public static class CompletionBuilder
             _ => (CompletionOutcome.Failed, run.Retryable, run.FailureReason ?? "failed"),
         };
         var truncated = run.Truncated || run.ParseStatus is ParseStatus.Partial or ParseStatus.Failed;
-        var summary = $"{run.ScannerId} {outcome.ToString().ToLowerInvariant()}: {run.Findings.Count} findings, exit {run.ExitCode?.ToString() ?? "-"}, "
+        var components = run.Components.Count > 0 ? $", {run.Components.Count} components" : "";
+        var summary = $"{run.ScannerId} {outcome.ToString().ToLowerInvariant()}: {run.Findings.Count} findings{components}, exit {run.ExitCode?.ToString() ?? "-"}, "
             + $"parse {run.ParseStatus.ToString().ToLowerInvariant()}{(truncated ? ", truncated" : "")}"
             + (run.Warnings.Count > 0 ? "; " + string.Join("; ", run.Warnings) : "");
         return new OutboxCompletion(

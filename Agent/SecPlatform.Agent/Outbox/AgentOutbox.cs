@@ -26,12 +26,17 @@ public sealed class AgentOutbox(AgentStateStore store, IOptions<OutboxOptions> o
     /// <summary>Set when something left the outbox: there may be room for work again.</summary>
     public AsyncPulse Freed { get; } = new();
 
-    /// <summary>Records a finished run. The completion's finding count becomes the number of distinct findings kept.</summary>
-    public OutboxRecording Record(string commandId, long fencingToken, IReadOnlyList<NormalizedFinding> findings, OutboxCompletion completion)
+    /// <summary>
+    /// Records a finished run. The completion's finding and component counts become the numbers of distinct findings
+    /// and components kept.
+    /// </summary>
+    public OutboxRecording Record(string commandId, long fencingToken, IReadOnlyList<NormalizedFinding> findings, OutboxCompletion completion,
+        IReadOnlyList<ScannedComponent>? components = null)
     {
-        var batches = FindingBatcher.Split(commandId, fencingToken, findings, _options.MaxBatchFindings, _options.MaxBatchBytes);
+        var batches = FindingBatcher.Split(commandId, fencingToken, findings, _options.MaxBatchFindings, _options.MaxBatchBytes, components);
         var count = batches.Sum(batch => batch.Findings.Count);
-        store.RecordOutboxRun(batches, completion with { FindingCount = count, RecordedAt = timeProvider.GetUtcNow() });
+        var componentCount = batches.Sum(batch => batch.Components.Count);
+        store.RecordOutboxRun(batches, completion with { FindingCount = count, ComponentCount = componentCount, RecordedAt = timeProvider.GetUtcNow() });
         Changed();
         Recorded.Set();
         return new OutboxRecording(batches.Count, count);

@@ -9,11 +9,13 @@ namespace SecPlatform.Agent.Outbox;
 /// <summary>
 /// Turns a run's findings into the batches the outbox keeps and the stream sends: the wire shape, one finding per
 /// fingerprint (the control plane counts an attempt's findings by fingerprint), at most <c>maxFindings</c> findings
-/// and <c>maxBytes</c> serialized bytes per batch. Batch ids are <c>{commandId}-{fencingToken}-{n}</c>: unique per attempt.
+/// and <c>maxBytes</c> serialized bytes per batch; then the run's components (one per asset and key), in the same
+/// batches under the same caps, so they are kept, sent, acknowledged and deleted exactly like findings. Batch ids are <c>{commandId}-{fencingToken}-{n}</c>: unique per attempt.
 /// </summary>
 public static class FindingBatcher
 {
-    public static IReadOnlyList<FindingBatch> Split(string commandId, long fencingToken, IEnumerable<NormalizedFinding> findings, int maxFindings, int maxBytes)
+    public static IReadOnlyList<FindingBatch> Split(string commandId, long fencingToken, IEnumerable<NormalizedFinding> findings, int maxFindings, int maxBytes,
+        IEnumerable<ScannedComponent>? components = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFindings, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
@@ -42,8 +44,41 @@ public static class FindingBatcher
             size += cost;
         }
 
+        // Components after the findings, in the same batches and under the same caps (a component counts as an item).
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var component in components ?? [])
+        {
+            var proto = ToProto(component);
+            if (!keys.Add(proto.AssetValue + "\n" + Findings.Parsers.CycloneDxParser.KeyOf(proto.Name, proto.Version, proto.Purl)))
+            {
+                continue;
+            }
+
+            var cost = 1 + CodedOutputStream.ComputeMessageSize(proto);
+            var items = current is null ? 0 : current.Findings.Count + current.Components.Count;
+            if (current is null || items >= maxFindings || (items > 0 && size + cost > maxBytes))
+            {
+                current = new FindingBatch { BatchId = $"{commandId}-{fencingToken}-{batches.Count + 1}", CommandId = commandId, FencingToken = fencingToken };
+                size = current.CalculateSize();
+                batches.Add(current);
+            }
+
+            current.Components.Add(proto);
+            size += cost;
+        }
+
         return batches;
     }
+
+    public static Component ToProto(ScannedComponent component) => new()
+    {
+        Name = component.Name,
+        Version = component.Version,
+        Purl = component.Purl,
+        Type = component.Type,
+        AssetKind = component.Asset.Kind.ToString().ToLowerInvariant(),
+        AssetValue = component.Asset.Value,
+    };
 
     public static ProtoFinding ToProto(NormalizedFinding finding)
     {

@@ -8,6 +8,7 @@ namespace SecPlatform.Agent.Outbox;
 /// <param name="ExitCode">The scanner's exit code, or -1 when it did not exit on its own (refused, killed, never started).</param>
 /// <param name="FindingCount">The distinct findings the run recorded; the control plane applies the completion only once
 /// that many are committed.</param>
+/// <param name="ComponentCount">The distinct components the run recorded (SBOM scanners), checked the same way.</param>
 public sealed record OutboxCompletion(
     long Id,
     string CommandId,
@@ -22,4 +23,5 @@ public sealed record OutboxCompletion(
     long DurationMs,
     bool Truncated,
     DateTimeOffset RecordedAt,
-    int DeliveryAttempts = 0);
+    int DeliveryAttempts = 0,
+    long ComponentCount = 0);

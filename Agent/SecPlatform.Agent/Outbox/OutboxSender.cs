@@ -314,6 +314,7 @@ public sealed partial class OutboxSender(
         Error = completion.Error,
         LogTail = completion.LogTail,
         FindingCount = completion.FindingCount,
+        ComponentCount = completion.ComponentCount,
         DurationMs = completion.DurationMs,
         Truncated = completion.Truncated,
     };

@@ -30,6 +30,9 @@ public sealed record ScanRun(
     IReadOnlyList<string> Warnings,
     ScanScope? Scope)
 {
+    /// <summary>Software components an SBOM scanner (cdxgen) found; empty for the other scanners.</summary>
+    public IReadOnlyList<ScannedComponent> Components { get; init; } = [];
+
     public bool IsComplete => Outcome == ScanOutcome.Succeeded && !Truncated && ParseStatus == ParseStatus.Complete;
 
     public override string ToString() =>

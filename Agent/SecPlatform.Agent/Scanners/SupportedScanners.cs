@@ -13,6 +13,7 @@ public static partial class SupportedScanners
     public const string Secretlint = "secretlint";
     public const string Bandit = "bandit";
     public const string Nmap = "nmap";
+    public const string Cdxgen = "cdxgen";
 
     public static IReadOnlyList<ScannerVersionProbe> Probes { get; } =
     [
@@ -21,6 +22,7 @@ public static partial class SupportedScanners
         new(Secretlint, "secretlint", ["--version"], ParseBareVersion),
         new(Bandit, "bandit", ["--version"], ParseBanditVersion),
         new(Nmap, "nmap", ["--version"], ParseNmapVersion),
+        new(Cdxgen, "cdxgen", ["--version"], ParseCdxgenVersion),
     ];
 
     /// <summary>shellcheck: a banner, then <c>version: 0.9.0</c>.</summary>
@@ -34,6 +36,9 @@ public static partial class SupportedScanners
 
     /// <summary>nmap: <c>Nmap version 7.93 ( https://nmap.org )</c>.</summary>
     public static string? ParseNmapVersion(string output) => Match(NmapPattern(), output);
+
+    /// <summary>cdxgen: <c>CycloneDX Generator 12.8.4</c> (in bold: ANSI codes around it), then the Node.js runtime line.</summary>
+    public static string? ParseCdxgenVersion(string output) => Match(CdxgenPattern(), output);
 
     private static string? Match(Regex pattern, string output)
     {
@@ -55,4 +60,7 @@ public static partial class SupportedScanners
 
     [GeneratedRegex(@"^Nmap version\s+" + Version + @"\b", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex NmapPattern();
+
+    [GeneratedRegex(@"CycloneDX Generator\s+" + Version + @"\b", RegexOptions.CultureInvariant)]
+    private static partial Regex CdxgenPattern();
 }

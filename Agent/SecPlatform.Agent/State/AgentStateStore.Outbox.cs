@@ -174,6 +174,7 @@ public sealed partial class AgentStateStore
         ["truncated"] = completion.Truncated,
         ["recordedAt"] = completion.RecordedAt.UtcDateTime,
         ["deliveryAttempts"] = completion.DeliveryAttempts,
+        ["componentCount"] = completion.ComponentCount,
     };
 
     private static OutboxCompletion ToCompletion(BsonDocument document) => new(
@@ -190,5 +191,7 @@ public sealed partial class AgentStateStore
         DurationMs: document["durationMs"].AsInt64,
         Truncated: document["truncated"].AsBoolean,
         RecordedAt: Utc(document["recordedAt"]),
-        DeliveryAttempts: document["deliveryAttempts"].AsInt32);
+        DeliveryAttempts: document["deliveryAttempts"].AsInt32,
+        // Completions recorded before components existed have none.
+        ComponentCount: document.TryGetValue("componentCount", out var components) ? components.AsInt64 : 0);
 }

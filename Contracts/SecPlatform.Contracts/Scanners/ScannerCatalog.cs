@@ -23,6 +23,8 @@ public static class ScannerCatalog
             new("host", ParameterKind.Host, Required: true, "a host name or IP address"),
             new("ports", ParameterKind.Ports, Required: true, "ports such as 22,80,8000-8100"),
         ]),
+        new("cdxgen", "Software bill of materials: the components of a project directory (CycloneDX JSON)",
+            [PathParameter("a project directory (package.json with its lock file, requirements.txt, pom.xml, ...)")]),
     ];
 
     public static ScannerSpec? Find(string id) => All.FirstOrDefault(s => s.Id == id);

@@ -6,8 +6,8 @@ using Command = System.CommandLine.Command;
 
 namespace SecPlatform.Cli.Commands;
 
-/// <summary><c>secplat assets list|get|label</c>: what a tenant's findings are on, created on first sight, and their labels.</summary>
-public static class AssetsCommand
+/// <summary><c>secplat assets list|get|label|components</c>: what a tenant's findings and components are on, created on first sight, and their labels.</summary>
+public static partial class AssetsCommand
 {
     private static readonly TableColumn<Asset>[] Columns =
     [
@@ -25,6 +25,7 @@ public static class AssetsCommand
         ListCommand(runner),
         GetCommand(runner),
         LabelCommand(runner),
+        ComponentsCommand(runner),
     };
 
     /// <summary>The columns of an asset list (also used by <c>groups assets</c>).</summary>

@@ -165,7 +165,7 @@ public static class CommandsCommand
     }
 
     /// <summary>Status words, checked and normalized ("Queued, running" → "queued,running") so a typo is a usage error.</summary>
-    private static string? ParseStatuses(ArgumentResult result)
+    internal static string? ParseStatuses(ArgumentResult result)
     {
         if (result.Tokens.Count == 0)
         {

@@ -6,26 +6,31 @@ using Command = System.CommandLine.Command;
 
 namespace SecPlatform.Cli.Commands;
 
-/// <summary><c>secplat scans run</c>: put a scan into the command queue.</summary>
-public static class ScansCommand
+/// <summary><c>secplat scans run|list|get</c>: put a scan into the command queue (or a profile's), and read scan records.</summary>
+public static partial class ScansCommand
 {
-    public static Command Create(CommandRunner runner) => new("scans", "Run scans on agents through the command queue")
+    public static Command Create(CommandRunner runner) => new("scans", "Run scans on agents through the command queue, and read scan records")
     {
         RunCommand(runner),
+        ListCommand(runner),
+        GetCommand(runner),
     };
 
     private static Command RunCommand(CommandRunner runner)
     {
-        var tenant = CliOptions.Tenant("The tenant the scan runs for");
-        tenant.Required = true;
+        var tenant = CliOptions.Tenant("The tenant the scan runs for (required with --scanner; with --profile an admin bound to one tenant may leave it out)");
         // The catalog only feeds help and completion: the control plane decides what it accepts, so a
         // CLI older than the server can still enqueue a newer scanner.
         var scannerIds = ScannerCatalog.All.Select(spec => spec.Id).ToArray();
         var scanner = new Option<string>("--scanner")
         {
-            Description = $"The scanner to run ({string.Join(", ", scannerIds)})",
+            Description = $"The scanner to run ({string.Join(", ", scannerIds)}); or use --profile",
             HelpName = "SCANNER",
-            Required = true,
+        };
+        var profile = new Option<string?>("--profile")
+        {
+            Description = "Run this scan profile of the tenant (its scanner, parameters, target, priority, attempts and timeout)",
+            HelpName = "NAME",
         };
         scanner.CompletionSources.Add(scannerIds);
         var parameters = CliOptions.KeyValues("--param", "A scanner parameter, e.g. path=/srv/app; split at the first '=' (repeatable)", "parameter");
@@ -54,13 +59,26 @@ public static class ScansCommand
         };
         var command = new Command("run", "Enqueue a scan and print the queued command")
         {
-            tenant, scanner, parameters, agent, labels, capabilities, priority, maxAttempts, timeout, notBefore, expiresIn, idempotencyKey,
+            tenant, scanner, profile, parameters, agent, labels, capabilities, priority, maxAttempts, timeout, notBefore, expiresIn, idempotencyKey,
         };
 
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(scanner) is null) == (result.GetValue(profile) is null))
+            {
+                result.AddError("give either --scanner or --profile");
+            }
+            else if (result.GetValue(scanner) is not null && result.GetValue(tenant) is null)
+            {
+                // A profile belongs to a tenant (a tenant-bound admin's own by default); a scanner needs one named.
+                result.AddError("--tenant is required with --scanner");
+            }
+        });
         runner.Attach(command, async (context, cancellationToken) =>
         {
             var request = new EnqueueCommandRequest
             {
+                Profile = context.GetValue(profile) ?? string.Empty,
                 Tenant = context.GetValue(tenant) ?? string.Empty,
                 Scanner = context.GetValue(scanner) ?? string.Empty,
                 Parameters = { CliOptions.KeyValueMap(context, parameters) },

@@ -26,6 +26,8 @@ public sealed class Command
     public required DateTimeOffset NotBefore { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
     public string? IdempotencyKey { get; init; }
+    /// <summary>The scan profile the command was queued from (its name at the time), if any.</summary>
+    public string? ProfileName { get; init; }
     /// <summary>SHA-256 of the canonical request, to tell a repeat from a conflicting reuse of the key.</summary>
     public string RequestHash { get; init; } = "";
 

@@ -11,6 +11,7 @@ namespace SecPlatform.ControlPlane.Core.Services;
 public sealed class AgentCommandService(
     ICommandQueueStore queue,
     IFindingStore findings,
+    ComponentService components,
     CommandSignal signal,
     TimeProvider time,
     IOptions<QueueOptions> options,
@@ -102,7 +103,8 @@ public sealed class AgentCommandService(
     }
 
     public async Task<Command> CompleteAsync(AgentWithLease caller, string? commandId, long fencingToken, CommandStatus outcome, bool retryable,
-        int exitCode, string? summary, string? error, string? logTail, long findingCount, bool truncated, CancellationToken cancellationToken)
+        int exitCode, string? summary, string? error, string? logTail, long findingCount, bool truncated, long componentCount,
+        CancellationToken cancellationToken)
     {
         if (outcome is not (CommandStatus.Succeeded or CommandStatus.Failed or CommandStatus.Canceled))
         {
@@ -127,6 +129,11 @@ public sealed class AgentCommandService(
             }
         }
 
+        if (current is not null && current.AgentId == caller.Agent.Id && current.FencingToken == fencingToken)
+        {
+            await components.RequireDeliveredAsync(current, componentCount, cancellationToken);
+        }
+
         var now = time.GetUtcNow();
         var retryAt = now + _options.RetryDelay(current?.Attempt ?? 1);
         var completion = new CommandCompletion(commandRef, outcome, retryable, exitCode, Truncate(Strip(summary), 1000), Truncate(Strip(error), 4000),
@@ -137,6 +144,7 @@ public sealed class AgentCommandService(
         if (command.Status == CommandStatus.Succeeded && !command.Truncated)
         {
             await ResolveUnseenAsync(command, caller.Agent, now, cancellationToken);
+            await components.ReplaceAsync(command, caller.Agent, cancellationToken);
         }
 
         return command;

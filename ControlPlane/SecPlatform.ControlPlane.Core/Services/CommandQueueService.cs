@@ -24,44 +24,27 @@ public sealed class CommandQueueService(
     public async Task<Command> EnqueueAsync(AdminPrincipal caller, EnqueueRequest request, CancellationToken cancellationToken)
     {
         Permissions.RequireWrite(caller, "queue scans");
-        var tenant = await tenants.ResolveAsync(caller, request.Tenant, cancellationToken);
-        var spec = ScannerCatalog.Find(request.Scanner ?? "")
-            ?? throw DomainException.Invalid($"unknown scanner '{request.Scanner}'; the catalog has: {string.Join(", ", ScannerCatalog.All.Select(s => s.Id))}");
-        var problems = ScannerCatalog.Validate(spec, request.Parameters);
-        if (problems.Count > 0)
+        // A tenant-bound admin may leave the tenant out: it can only be their own.
+        var tenantNameOrId = string.IsNullOrWhiteSpace(request.Tenant) && caller.TenantId is not null ? caller.TenantId : request.Tenant;
+        var tenant = await tenants.ResolveAsync(caller, tenantNameOrId, cancellationToken);
+        if (!string.IsNullOrEmpty(request.Profile))
         {
-            throw DomainException.Invalid(string.Join("; ", problems));
+            request = await FromProfileAsync(tenant, request, cancellationToken);
         }
 
-        string? agentId = null;
-        if (!string.IsNullOrEmpty(request.AgentId))
-        {
-            agentId = Validate.Id("agent_id", request.AgentId);
-            var agent = await store.GetAgentAsync(agentId, cancellationToken);
-            // A platform agent may serve any tenant, a tenant agent only its own.
-            if (agent is null || !caller.CanSee(agent.Agent.TenantId) || (agent.Agent.TenantId is not null && agent.Agent.TenantId != tenant.Id))
-            {
-                throw DomainException.NotFound("agent", agentId);
-            }
-        }
-
-        var labels = Validate.Labels(request.Labels);
-        var capabilities = request.RequiredCapabilities.Select(Validate.ScannerId).Append(spec.Id).Distinct().Order(StringComparer.Ordinal).ToList();
-        if (capabilities.Count > Validate.MaxCapabilities)
-        {
-            throw DomainException.Invalid($"at most {Validate.MaxCapabilities} required capabilities are allowed");
-        }
-
-        var priority = InRange("priority", request.Priority, -100, 100);
-        var maxAttempts = request.MaxAttempts == 0 ? DefaultMaxAttempts : InRange("max_attempts", request.MaxAttempts, 1, 10);
-        var timeout = request.TimeoutSeconds == 0 ? DefaultTimeoutSeconds : InRange("timeout_seconds", request.TimeoutSeconds, 1, 86_400);
+        var scan = await ValidateAsync(caller, tenant, request.Scanner, request.Parameters, request.AgentId, request.Labels,
+            request.RequiredCapabilities, request.Priority, request.MaxAttempts, request.TimeoutSeconds, cancellationToken);
+        var (spec, agentId, labels, capabilities) = (scan.Spec, scan.AgentId, scan.Labels, scan.Capabilities);
+        var (priority, maxAttempts, timeout) = (scan.Priority, scan.MaxAttempts, scan.TimeoutSeconds);
         var expiresIn = request.ExpiresInSeconds == 0 ? DefaultExpiresInSeconds : InRange("expires_in_seconds", request.ExpiresInSeconds, 1, 604_800);
         var key = string.IsNullOrEmpty(request.IdempotencyKey) ? null : Validate.Text("idempotency_key", request.IdempotencyKey, 200, required: true);
         var now = time.GetUtcNow();
         var notBefore = request.NotBefore ?? now;
         var expiresAt = (request.NotBefore is { } nb && nb > now ? nb : now).AddSeconds(expiresIn);
 
-        var requestHash = Hash(tenant.Id, spec.Id, request.Parameters, agentId, labels, capabilities, priority, maxAttempts, timeout, request.NotBefore, expiresIn);
+        object?[] canonical = [tenant.Id, spec.Id, request.Parameters, agentId, labels, capabilities, priority, maxAttempts, timeout, request.NotBefore, expiresIn];
+        // A profile's name joins the hash only when there is one, so the hashes of earlier plain requests still match.
+        var requestHash = Hash(request.Profile is null ? canonical : [.. canonical, "profile:" + request.Profile]);
         var command = new Command
         {
             Id = SecretToken.NewId(),
@@ -77,6 +60,7 @@ public sealed class CommandQueueService(
             NotBefore = notBefore,
             ExpiresAt = expiresAt,
             IdempotencyKey = key,
+            ProfileName = request.Profile,
             RequestHash = requestHash,
             Status = CommandStatus.Queued,
             AvailableAt = notBefore,
@@ -141,6 +125,76 @@ public sealed class CommandQueueService(
         }
 
         return canceled;
+    }
+
+    /// <summary>
+    /// The checks of an enqueue on what it would run (scanner and parameters against the catalog, the agent, labels,
+    /// capabilities, priority, attempts, timeout), with defaults applied. Scan profiles are checked by the same code.
+    /// </summary>
+    internal async Task<ValidatedScan> ValidateAsync(AdminPrincipal caller, Tenant tenant, string? scanner,
+        IReadOnlyDictionary<string, string> parameters, string? agentIdText, IReadOnlyDictionary<string, string> selectorLabels,
+        IReadOnlyList<string> requiredCapabilities, int priorityValue, int maxAttemptsValue, int timeoutSeconds, CancellationToken cancellationToken)
+    {
+        var spec = ScannerCatalog.Find(scanner ?? "")
+            ?? throw DomainException.Invalid($"unknown scanner '{scanner}'; the catalog has: {string.Join(", ", ScannerCatalog.All.Select(s => s.Id))}");
+        var problems = ScannerCatalog.Validate(spec, parameters);
+        if (problems.Count > 0)
+        {
+            throw DomainException.Invalid(string.Join("; ", problems));
+        }
+
+        string? agentId = null;
+        if (!string.IsNullOrEmpty(agentIdText))
+        {
+            agentId = Validate.Id("agent_id", agentIdText);
+            var agent = await store.GetAgentAsync(agentId, cancellationToken);
+            // A platform agent may serve any tenant, a tenant agent only its own.
+            if (agent is null || !caller.CanSee(agent.Agent.TenantId) || (agent.Agent.TenantId is not null && agent.Agent.TenantId != tenant.Id))
+            {
+                throw DomainException.NotFound("agent", agentId);
+            }
+        }
+
+        var labels = Validate.Labels(selectorLabels);
+        var capabilities = requiredCapabilities.Select(Validate.ScannerId).Append(spec.Id).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (capabilities.Count > Validate.MaxCapabilities)
+        {
+            throw DomainException.Invalid($"at most {Validate.MaxCapabilities} required capabilities are allowed");
+        }
+
+        var priority = InRange("priority", priorityValue, -100, 100);
+        var maxAttempts = maxAttemptsValue == 0 ? DefaultMaxAttempts : InRange("max_attempts", maxAttemptsValue, 1, 10);
+        var timeout = timeoutSeconds == 0 ? DefaultTimeoutSeconds : InRange("timeout_seconds", timeoutSeconds, 1, 86_400);
+        return new ValidatedScan(spec, new Dictionary<string, string>(parameters), agentId, labels, capabilities, priority, maxAttempts, timeout);
+    }
+
+    /// <summary>The request with the profile's scan in place: only the scheduling fields may come with a profile.</summary>
+    private async Task<EnqueueRequest> FromProfileAsync(Tenant tenant, EnqueueRequest request, CancellationToken cancellationToken)
+    {
+        var name = Validate.ProfileName(request.Profile);
+        if (!string.IsNullOrEmpty(request.Scanner) || request.Parameters.Count > 0 || !string.IsNullOrEmpty(request.AgentId)
+            || request.Labels.Count > 0 || request.RequiredCapabilities.Count > 0 || request.Priority != 0 || request.MaxAttempts != 0
+            || request.TimeoutSeconds != 0)
+        {
+            throw DomainException.Invalid(
+                "a scan from a profile takes only not_before, expires_in_seconds and idempotency_key; the scanner, parameters, target, " +
+                "priority, attempts and timeout come from the profile (create another profile to change them)");
+        }
+
+        var profile = await store.FindScanProfileAsync(tenant.Id, name, cancellationToken)
+            ?? throw DomainException.NotFound("scan profile", name);
+        return request with
+        {
+            Scanner = profile.Scanner,
+            Parameters = profile.Parameters,
+            AgentId = profile.TargetAgentId,
+            Labels = profile.SelectorLabels,
+            RequiredCapabilities = profile.RequiredCapabilities,
+            Priority = profile.Priority,
+            MaxAttempts = profile.MaxAttempts,
+            TimeoutSeconds = profile.TimeoutSeconds,
+            Profile = profile.Name,
+        };
     }
 
     public static IReadOnlyCollection<CommandStatus>? ParseStatuses(string? statuses)

@@ -1,6 +1,9 @@
 namespace SecPlatform.ControlPlane.Core.Services;
 
-/// <summary>An admin's request to queue a scan (transport-neutral; zero means "default" for the numbers).</summary>
+/// <summary>
+/// An admin's request to queue a scan (transport-neutral; zero means "default" for the numbers). With <see cref="Profile"/>
+/// the scan comes from that profile of the tenant, and only the scheduling fields (not before, expiry, idempotency key) may be given.
+/// </summary>
 public sealed record EnqueueRequest(
     string? Tenant,
     string? Scanner,
@@ -13,4 +16,5 @@ public sealed record EnqueueRequest(
     int TimeoutSeconds,
     DateTimeOffset? NotBefore,
     long ExpiresInSeconds,
-    string? IdempotencyKey);
+    string? IdempotencyKey,
+    string? Profile = null);

@@ -18,7 +18,7 @@ public sealed partial class FindingService(IFindingStore findings, IAssetStore a
 
     /// <summary>Stores one batch under the agent's current claim of the command. Refusals say why; nothing is half-written.</summary>
     public async Task<FindingIngestResult> IngestAsync(AgentWithLease caller, string? commandId, long fencingToken,
-        IReadOnlyList<ObservedFinding> batch, CancellationToken cancellationToken)
+        IReadOnlyList<ObservedFinding> batch, IReadOnlyList<ObservedComponent> components, CancellationToken cancellationToken)
     {
         var id = Validate.Id("command_id", commandId);
         if (fencingToken <= 0)
@@ -26,9 +26,9 @@ public sealed partial class FindingService(IFindingStore findings, IAssetStore a
             throw DomainException.Invalid("fencing_token is required (the token of the claim)");
         }
 
-        if (batch.Count > MaxBatchFindings)
+        if (batch.Count + components.Count > MaxBatchFindings)
         {
-            throw DomainException.Invalid($"a batch holds at most {MaxBatchFindings} findings");
+            throw DomainException.Invalid($"a batch holds at most {MaxBatchFindings} findings and components");
         }
 
         var kinds = _assetKinds ??= await assets.ListAssetKindsAsync(cancellationToken);
@@ -37,7 +37,14 @@ public sealed partial class FindingService(IFindingStore findings, IAssetStore a
             Check(finding, kinds);
         }
 
-        return await findings.IngestFindingsAsync(new FindingIngest(new CommandRef(id, caller.Agent.Id, fencingToken), batch, time.GetUtcNow()), cancellationToken);
+        foreach (var component in components)
+        {
+            ComponentService.Check(component, kinds);
+        }
+
+        return await findings.IngestFindingsAsync(
+            new FindingIngest(new CommandRef(id, caller.Agent.Id, fencingToken), batch, time.GetUtcNow(), components.Count == 0 ? null : components),
+            cancellationToken);
     }
 
     public Task<IReadOnlyList<Finding>> ListAsync(AdminPrincipal caller, string? tenant, string? commandId, PageRequest page,

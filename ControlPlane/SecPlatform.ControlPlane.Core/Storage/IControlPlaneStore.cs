@@ -9,7 +9,7 @@ namespace SecPlatform.ControlPlane.Core.Storage;
 /// The command queue part is <see cref="ICommandQueueStore"/>, findings <see cref="IFindingStore"/>, assets
 /// <see cref="IAssetStore"/>.
 /// </summary>
-public interface IControlPlaneStore : ICommandQueueStore, IFindingStore, IAssetStore, IAssetGroupStore, IVulnerabilityStore
+public interface IControlPlaneStore : ICommandQueueStore, IFindingStore, IAssetStore, IAssetGroupStore, IVulnerabilityStore, IScanStore, IComponentStore
 {
     // Tenants
     /// <exception cref="StoreConflictException">The name is taken.</exception>

@@ -29,6 +29,7 @@ internal sealed class CommandDocument
     public DateTimeOffset NotBefore { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public string? IdempotencyKey { get; set; }
+    public string? ProfileName { get; set; }
     public string RequestHash { get; set; } = "";
     public CommandStatus Status { get; set; }
     public string StatusReason { get; set; } = "";
@@ -100,6 +101,7 @@ internal sealed class CommandDocument
             NotBefore = command.NotBefore,
             ExpiresAt = command.ExpiresAt,
             IdempotencyKey = command.IdempotencyKey,
+            ProfileName = command.ProfileName,
             RequestHash = command.RequestHash,
             Status = command.Status,
             StatusReason = command.StatusReason,
@@ -163,6 +165,7 @@ internal sealed class CommandDocument
         NotBefore = NotBefore,
         ExpiresAt = ExpiresAt,
         IdempotencyKey = IdempotencyKey,
+        ProfileName = ProfileName,
         RequestHash = RequestHash,
         Status = Status,
         StatusReason = StatusReason,

@@ -228,6 +228,8 @@ internal sealed partial class ControlPlaneDbContext(DbContextOptions<ControlPlan
         });
 
         ConfigureGroupsAndVulnerabilities(modelBuilder);
+        ConfigureScans(modelBuilder);
+        ConfigureComponents(modelBuilder);
         UseByteOrderForIds(modelBuilder);
     }
 

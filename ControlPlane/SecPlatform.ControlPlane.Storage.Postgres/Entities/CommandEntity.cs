@@ -18,6 +18,8 @@ internal sealed class CommandEntity
     public DateTimeOffset NotBefore { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public string? IdempotencyKey { get; set; }
+    /// <summary>The scan profile it was queued from, if any.</summary>
+    public string? ProfileName { get; set; }
     public string RequestHash { get; set; } = "";
     /// <summary>The lowercase word (<c>queued</c>, <c>claimed</c>, ...), as users and partial indexes see it.</summary>
     public string Status { get; set; } = "";

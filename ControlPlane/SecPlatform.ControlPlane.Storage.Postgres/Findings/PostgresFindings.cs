@@ -7,6 +7,8 @@ using SecPlatform.ControlPlane.Core.Domain;
 using SecPlatform.ControlPlane.Core.Storage;
 using SecPlatform.ControlPlane.Storage.Postgres.Data;
 using SecPlatform.ControlPlane.Storage.Postgres.Entities;
+using SecPlatform.ControlPlane.Storage.Postgres.Components;
+using SecPlatform.ControlPlane.Storage.Postgres.Scans;
 using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
 
 namespace SecPlatform.ControlPlane.Storage.Postgres.Findings;
@@ -61,7 +63,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
     /// direction only and never deadlock.
     /// $1 tenant, $2 command, $3 attempt, $4 now.
     /// </summary>
-    public const string Upsert = """
+    public const string Upsert = $"""
         WITH batch AS (
             SELECT DISTINCT ON (s.fingerprint) s.* FROM finding_stage AS s ORDER BY s.fingerprint, s.ord
         ),
@@ -96,7 +98,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
                 message = excluded.message, cves = excluded.cves, cwes = excluded.cwes, evidence = excluded.evidence,
                 last_seen = excluded.last_seen, occurrences = f.occurrences + 1, last_command_id = excluded.last_command_id,
                 asset_id = excluded.asset_id
-            RETURNING f.id, f.fingerprint
+            RETURNING f.id, f.fingerprint, f.severity, (f.xmax = 0) AS inserted
         ),
         linked AS (
             INSERT INTO finding_vulnerabilities (tenant_id, vulnerability_id, finding_id, first_seen)
@@ -109,7 +111,8 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             INSERT INTO finding_observations (tenant_id, command_id, attempt, fingerprint, finding_id, observed_at)
             SELECT $1, $2, $3, u.fingerprint, u.id, $4 FROM upserted AS u
             RETURNING 1
-        )
+        ),
+        {PostgresScans.CountFindingsCte}
         SELECT (SELECT count(*) FROM batch)::integer, (SELECT count(*) FROM observed)::integer
         """;
 
@@ -175,7 +178,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
     /// $1 tenant, $2 scanner, $3 host, $4 command, $5 attempt, $6 claimed at, $7 now, $8 path (null: no path),
     /// $9 and $10 the prefixes of files under the path.
     /// </summary>
-    public const string Resolve = """
+    public const string Resolve = $"""
         WITH target AS (
             SELECT f.id, f.status FROM findings AS f
             WHERE f.tenant_id = $1 AND f.scanner = $2 AND f.host = $3 AND f.status IN ('open', 'reopened')
@@ -197,7 +200,8 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             INSERT INTO finding_status_history (finding_id, tenant_id, from_status, to_status, reason, actor, command_id, changed_at)
             SELECT r.id, $1, r.from_status, 'resolved', 'not reported by a complete scan', 'system', $4, $7 FROM resolved AS r
             RETURNING 1
-        )
+        ),
+        {PostgresScans.CountResolvedCte}
         SELECT count(*)::integer FROM changes
         """;
 
@@ -241,12 +245,19 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             tenantId = reader.GetString(4);
         }
 
+        var kinds = await AssetKindsAsync(cancellationToken);
+        if (ingest.Components is { Count: > 0 } components)
+        {
+            await PostgresComponents.WriteAsync(connection, transaction, new NpgsqlBatchCommand(SetTenant) { Parameters = { new() { Value = tenantId } } },
+                tenantId, reference.CommandId, attempt, ingest.Now, components, kinds, cancellationToken);
+        }
+
         if (ingest.Findings.Count == 0)
         {
+            await transaction.CommitAsync(cancellationToken);
             return new FindingIngestResult(CommandUpdateOutcome.Applied, 0, 0);
         }
 
-        var kinds = await AssetKindsAsync(cancellationToken);
         await StageAsync(connection, ingest.Findings, kinds, cancellationToken);
 
         int distinct, fresh;

@@ -254,6 +254,77 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                     b.ToTable("agent_leases", (string)null);
                 });
 
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetComponentEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("asset_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("ComponentKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("component_key");
+
+                    b.Property<DateTimeOffset>("FirstSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen");
+
+                    b.Property<string>("LastCommandId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("last_command_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Purl")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("purl");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_asset_components");
+
+                    b.HasIndex("AssetId", "FirstSeen", "Id")
+                        .HasDatabaseName("ix_asset_components_asset_id_first_seen_id");
+
+                    b.HasIndex("TenantId", "AssetId", "ComponentKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_asset_components_tenant_id_asset_id_component_key");
+
+                    b.ToTable("asset_components", (string)null);
+                });
+
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -711,6 +782,10 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("priority");
 
+                    b.Property<string>("ProfileName")
+                        .HasColumnType("text")
+                        .HasColumnName("profile_name");
+
                     b.Property<string>("ProgressMessage")
                         .IsRequired()
                         .HasColumnType("text")
@@ -810,6 +885,10 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                     b.HasIndex("TenantId", "SortKey", "Id")
                         .HasDatabaseName("ix_commands_queued_claim_order")
                         .HasFilter("status = 'queued'");
+
+                    b.HasIndex("TenantId", "ProfileName", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_commands_tenant_id_profile_name_created_at_id")
+                        .HasFilter("profile_name IS NOT NULL");
 
                     b.HasIndex(new[] { "AgentId" }, "active")
                         .HasDatabaseName("ix_commands_active_agent_id")
@@ -1208,6 +1287,150 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                     b.ToTable("platform_agent_registrations", (string)null);
                 });
 
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.ScanCountsEntity", b =>
+                {
+                    b.Property<string>("CommandId")
+                        .HasColumnType("text")
+                        .HasColumnName("command_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<int>("Components")
+                        .HasColumnType("integer")
+                        .HasColumnName("components");
+
+                    b.Property<int>("Critical")
+                        .HasColumnType("integer")
+                        .HasColumnName("critical");
+
+                    b.Property<int>("High")
+                        .HasColumnType("integer")
+                        .HasColumnName("high");
+
+                    b.Property<int>("Info")
+                        .HasColumnType("integer")
+                        .HasColumnName("info");
+
+                    b.Property<int>("Low")
+                        .HasColumnType("integer")
+                        .HasColumnName("low");
+
+                    b.Property<int>("Medium")
+                        .HasColumnType("integer")
+                        .HasColumnName("medium");
+
+                    b.Property<int>("NewFindings")
+                        .HasColumnType("integer")
+                        .HasColumnName("new_findings");
+
+                    b.Property<int>("Resolved")
+                        .HasColumnType("integer")
+                        .HasColumnName("resolved");
+
+                    b.Property<int>("SeenAgain")
+                        .HasColumnType("integer")
+                        .HasColumnName("seen_again");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.HasKey("CommandId")
+                        .HasName("pk_scan_counts");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_scan_counts_tenant_id");
+
+                    b.ToTable("scan_counts", (string)null);
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.ScanProfileEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_attempts");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Parameters")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("parameters");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
+                    b.PrimitiveCollection<List<string>>("RequiredCapabilities")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("required_capabilities");
+
+                    b.Property<string>("Scanner")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("scanner");
+
+                    b.Property<string>("SelectorLabels")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("selector_labels");
+
+                    b.Property<string>("TargetAgentId")
+                        .HasColumnType("text")
+                        .HasColumnName("target_agent_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("TimeoutSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeout_seconds");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scan_profiles");
+
+                    b.HasIndex("TenantId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_scan_profiles_tenant_id_name");
+
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_scan_profiles_tenant_id_created_at_id");
+
+                    b.ToTable("scan_profiles", (string)null);
+                });
+
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.TenantEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -1297,6 +1520,23 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_agent_leases_agents_agent_id");
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetComponentEntity", b =>
+                {
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_asset_components_assets_asset_id");
+
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.TenantEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_asset_components_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AssetEntity", b =>
@@ -1397,6 +1637,33 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_finding_status_history_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.ScanCountsEntity", b =>
+                {
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.CommandEntity", null)
+                        .WithMany()
+                        .HasForeignKey("CommandId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_scan_counts_commands_command_id");
+
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.TenantEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_scan_counts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.ScanProfileEntity", b =>
+                {
+                    b.HasOne("SecPlatform.ControlPlane.Storage.Postgres.Entities.TenantEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_scan_profiles_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("SecPlatform.ControlPlane.Storage.Postgres.Entities.AgentEntity", b =>

@@ -43,20 +43,24 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
         ORDER BY (SELECT max(s.claim_seq) FROM commands AS s WHERE s.tenant_id = t.id) NULLS FIRST, t.id
         """;
 
-    // Up to @max of one tenant's eligible commands in claim order, in one statement.
+    // Up to @max of one tenant's eligible commands in claim order, in one statement. The pick is a MATERIALIZED CTE,
+    // evaluated once: as a joined or scalar subquery the planner may rescan it for every row of commands (a nested
+    // loop, chosen for small or unanalyzed tables), and each rescan skips the rows the statement has just locked, so
+    // one statement would claim more than @max commands.
     private const string ClaimOfTenant = $"""
-        UPDATE commands AS u
-        SET status = 'claimed', attempt = u.attempt + 1, fencing_token = u.attempt + 1, agent_id = @agent,
-            holder_identity = @holder, claimed_at = @now, deadline = @now + make_interval(secs => u.timeout_seconds),
-            started_at = NULL, finished_at = NULL, status_reason = '', progress_percent = 0, progress_message = '',
-            stop_requested = false, claim_seq = nextval('{ControlPlaneDbContext.ClaimSequence}')
-        FROM (
+        WITH pick AS MATERIALIZED (
             SELECT q.id FROM commands AS q
             WHERE q.tenant_id = @tenant AND {Eligible}
             ORDER BY q.sort_key, q.id
             LIMIT @max
             FOR UPDATE SKIP LOCKED
-        ) AS pick
+        )
+        UPDATE commands AS u
+        SET status = 'claimed', attempt = u.attempt + 1, fencing_token = u.attempt + 1, agent_id = @agent,
+            holder_identity = @holder, claimed_at = @now, deadline = @now + make_interval(secs => u.timeout_seconds),
+            started_at = NULL, finished_at = NULL, status_reason = '', progress_percent = 0, progress_message = '',
+            stop_requested = false, claim_seq = nextval('{ControlPlaneDbContext.ClaimSequence}')
+        FROM pick
         WHERE u.id = pick.id
         RETURNING u.*
         """;

@@ -92,7 +92,7 @@ internal sealed class AgentGatewayApi(
             _ => throw new DomainException(ErrorKind.InvalidArgument, "outcome must be succeeded, failed or canceled"),
         };
         var command = await commands.CompleteAsync(agent, request.CommandId, request.FencingToken, outcome, request.Retryable, request.ExitCode,
-            request.Summary, request.Error, request.LogTail, request.FindingCount, request.Truncated, context.CancellationToken);
+            request.Summary, request.Error, request.LogTail, request.FindingCount, request.Truncated, request.ComponentCount, context.CancellationToken);
         return new CompleteCommandResponse { Status = command.Status.Word() };
     }
 
@@ -128,7 +128,7 @@ internal sealed class AgentGatewayApi(
             try
             {
                 var result = await findings.IngestAsync(agent, batch.CommandId, batch.FencingToken,
-                    batch.Findings.Select(ProtoMapper.FromProto).ToList(), context.CancellationToken);
+                    batch.Findings.Select(ProtoMapper.FromProto).ToList(), batch.Components.Select(ProtoMapper.FromProto).ToList(), context.CancellationToken);
                 ack.Accepted = result.Outcome == CommandUpdateOutcome.Applied;
                 ack.NewCount = result.NewCount;
                 ack.DuplicateCount = result.DuplicateCount;

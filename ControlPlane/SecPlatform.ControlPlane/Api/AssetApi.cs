@@ -4,7 +4,8 @@ using SecPlatform.ControlPlane.Core.Services;
 
 namespace SecPlatform.ControlPlane.Api;
 
-internal sealed class AssetApi(AdminAuthenticator auth, Core.Services.AssetService assets) : Contracts.Admin.V1.AssetService.AssetServiceBase
+internal sealed class AssetApi(AdminAuthenticator auth, Core.Services.AssetService assets, ComponentService components)
+    : Contracts.Admin.V1.AssetService.AssetServiceBase
 {
     public override async Task<ListAssetsResponse> ListAssets(ListAssetsRequest request, ServerCallContext context)
     {
@@ -20,7 +21,20 @@ internal sealed class AssetApi(AdminAuthenticator auth, Core.Services.AssetServi
     public override async Task<Asset> GetAsset(GetAssetRequest request, ServerCallContext context)
     {
         var caller = await context.AdminAsync(auth);
-        return ProtoMapper.ToProto(await assets.GetAsync(caller, request.Id, context.CancellationToken));
+        var asset = await assets.GetAsync(caller, request.Id, context.CancellationToken);
+        var proto = ProtoMapper.ToProto(asset);
+        proto.ComponentCount = await components.CountAsync(asset, context.CancellationToken);
+        return proto;
+    }
+
+    public override async Task<ListAssetComponentsResponse> ListAssetComponents(ListAssetComponentsRequest request, ServerCallContext context)
+    {
+        var caller = await context.AdminAsync(auth);
+        var page = CallContextExtensions.Page(request.PageSize, request.PageToken);
+        var items = await components.ListAsync(caller, request.AssetId, page, context.CancellationToken);
+        var response = new ListAssetComponentsResponse { NextPageToken = CallContextExtensions.NextPageToken(items, page, c => new(c.FirstSeen, c.Id)) };
+        response.Items.Add(items.Select(ProtoMapper.ToProto));
+        return response;
     }
 
     public override async Task<Asset> SetAssetLabels(SetAssetLabelsRequest request, ServerCallContext context)

@@ -12,7 +12,7 @@ internal sealed class CommandApi(AdminAuthenticator auth, CommandQueueService qu
         var command = await queue.EnqueueAsync(caller, new EnqueueRequest(
             request.Tenant, request.Scanner, request.Parameters, request.AgentId, request.Labels, request.RequiredCapabilities,
             request.Priority, request.MaxAttempts, request.TimeoutSeconds, request.NotBefore?.ToDateTimeOffset(), request.ExpiresInSeconds,
-            request.IdempotencyKey), context.CancellationToken);
+            request.IdempotencyKey, string.IsNullOrEmpty(request.Profile) ? null : request.Profile), context.CancellationToken);
         return ProtoMapper.ToProto(command);
     }
 

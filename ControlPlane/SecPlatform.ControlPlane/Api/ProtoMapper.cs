@@ -141,6 +141,7 @@ internal static partial class ProtoMapper
             ProgressMessage = c.ProgressMessage,
             CreatedBy = c.CreatedBy,
             AvailableAt = ToTimestamp(c.AvailableAt),
+            Profile = c.ProfileName ?? "",
         };
         proto.Parameters.Add(c.Parameters);
         proto.SelectorLabels.Add(c.SelectorLabels);

@@ -103,6 +103,7 @@ public static class ControlPlaneApp
         app.MapGrpcService<AssetApi>();
         app.MapGrpcService<AssetGroupApi>();
         app.MapGrpcService<VulnerabilityApi>();
+        app.MapGrpcService<ScanApi>();
         app.MapGrpcHealthChecksService();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet(DiscoveryDocument.Path, (GrpcEndpoint endpoint, PublicEndpoint self) =>

@@ -274,6 +274,39 @@ public sealed class RealScannerTests : IDisposable
         Assert.Equal(new Agent.Scanners.ScanScope("test-host", Host: "app.internal.test", Address: "127.0.0.1", Ports: port.ToString()), run.Scope);
     }
 
+    [Fact]
+    public async Task Cdxgen_PackageJsonAndLockFile_ReportsTheComponentsTheSbomHas()
+    {
+        var project = Path.Combine(_root, "app");
+        Write("app/package.json", ScanTargets.PackageJson);
+        Write("app/package-lock.json", ScanTargets.PackageLock);
+        var bom = Path.Combine(_root, "direct-bom.json");
+        var direct = await RealTool.RunAsync("cdxgen", ["--no-install-deps", "-o", bom, project], _root);
+        Assert.True(direct.ExitCode == 0, direct.Stderr);
+        var expected = JsonDocument.Parse(File.ReadAllBytes(bom)).RootElement.GetProperty("components").EnumerateArray()
+            .Select(c => (c.GetProperty("name").GetString(), c.GetProperty("version").GetString(), c.GetProperty("purl").GetString()))
+            .Order()
+            .ToList();
+        File.Delete(bom);
+
+        var engine = ScanEngines.Create(ScanEngines.Policy(paths: [_root]));
+        var run = await engine.RunAsync("cmd-cdxgen", "cdxgen", ScanEngines.Parameters(("path", project)), CancellationToken.None);
+
+        AssertComplete(run, exitCode: 0);
+        Assert.Empty(run.Findings);
+        Assert.Equal(expected, run.Components.Select(c => ((string?)c.Name, (string?)c.Version, (string?)c.Purl)).Order().ToList());
+        Assert.Contains(run.Components, c => c.Purl == "pkg:npm/left-pad@1.3.0" && c.Type == "library");
+        Assert.Contains(run.Components, c => c.Purl == "pkg:npm/ms@2.1.3");
+        Assert.All(run.Components, c => Assert.Equal(new FindingAsset(AssetKind.Path, "test-host:" + project), c.Asset));
+        // cdxgen left nothing in the project, and the agent removed its result file.
+        Assert.Equal(["package-lock.json", "package.json"], Directory.GetFileSystemEntries(project).Select(Path.GetFileName).Order());
+        Assert.Empty(Directory.GetFiles(Path.GetTempPath(), "secplat-cdxgen-*.json"));
+
+        var file = await engine.RunAsync("cmd-cdxgen-file", "cdxgen", ScanEngines.Parameters(("path", Path.Combine(project, "package.json"))), CancellationToken.None);
+        Assert.Equal(ScanOutcome.Refused, file.Outcome);
+        Assert.Contains("directory", file.FailureReason);
+    }
+
     private static void AssertComplete(ScanRun run, int exitCode)
     {
         Assert.True(run.Outcome == ScanOutcome.Succeeded, $"{run.Outcome}: {run.FailureReason}; {string.Join("; ", run.Warnings)}");

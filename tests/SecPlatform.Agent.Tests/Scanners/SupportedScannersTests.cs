@@ -74,8 +74,14 @@ public sealed class SupportedScannersTests
         Assert.Equal(expected, SupportedScanners.ParseShellCheckVersion(output));
 
     [Fact]
-    public void Probes_CoverTheFiveSupportedScanners() =>
+    public void Probes_CoverTheSupportedScanners() =>
         Assert.Equal(
-            ["bandit", "flawfinder", "nmap", "secretlint", "shellcheck"],
+            ["bandit", "cdxgen", "flawfinder", "nmap", "secretlint", "shellcheck"],
             SupportedScanners.Probes.Select(p => p.ScannerId).Order(StringComparer.Ordinal));
+
+    [Theory]
+    [InlineData("\u001b[1mCycloneDX Generator 12.8.4\u001b[0m\nRuntime: Node.js, Version: 20.20.2\n", "12.8.4")]
+    [InlineData("CycloneDX Generator 11.0.0\n", "11.0.0")]
+    public void ParseCdxgenVersion_RealOutput_IsReadWithoutTheNodeVersion(string output, string expected) =>
+        Assert.Equal(expected, SupportedScanners.ParseCdxgenVersion(System.Text.RegularExpressions.Regex.Unescape(output)));
 }

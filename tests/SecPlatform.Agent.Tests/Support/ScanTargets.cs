@@ -21,4 +21,18 @@ public static class ScanTargets
     public const string GitHubToken = "ghp_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
 
     public static string JavaScriptWithToken => $"const token = \"{GitHubToken}\";\nmodule.exports = token;\n";
+
+    /// <summary>A small npm project for cdxgen: two dependencies, pinned by the lock file (no integrity hashes: cdxgen validates their form).</summary>
+    public const string PackageJson = """{ "name": "demo-app", "version": "1.0.0", "dependencies": { "left-pad": "1.3.0", "ms": "2.1.3" } }""";
+
+    public const string PackageLock = """
+        {
+          "name": "demo-app", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+          "packages": {
+            "": { "name": "demo-app", "version": "1.0.0", "dependencies": { "left-pad": "1.3.0", "ms": "2.1.3" } },
+            "node_modules/left-pad": { "version": "1.3.0", "resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz" },
+            "node_modules/ms": { "version": "2.1.3", "resolved": "https://registry.npmjs.org/ms/-/ms-2.1.3.tgz" }
+          }
+        }
+        """;
 }

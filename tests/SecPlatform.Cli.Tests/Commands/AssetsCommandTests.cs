@@ -27,6 +27,37 @@ public sealed class AssetsCommandTests : CommandTestBase
     }
 
     [Fact]
+    public async Task Get_ShowsTheComponentCount()
+    {
+        var run = await RunAsync("assets", "get", FakeAssetService.AssetId, "--output", "json");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(2, (int?)System.Text.Json.Nodes.JsonNode.Parse(run.Out)!["componentCount"]);
+    }
+
+    [Fact]
+    public async Task Components_ListsNameVersionPurlWithPaging()
+    {
+        var run = await RunAsync("assets", "components", FakeAssetService.AssetId, "--limit", "2");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var request = ControlPlane.State.Last<ListAssetComponentsRequest>();
+        Assert.Equal((FakeAssetService.AssetId, 2), (request.AssetId, request.PageSize));
+        Assert.Contains("PURL", run.OutLines[0]);
+        Assert.Contains("pkg:npm/left-pad@1.3.0", run.OutLines[1]);
+        Assert.Contains("2.1.3", run.OutLines[2]);
+    }
+
+    [Fact]
+    public async Task Components_UnknownAsset_NotFound()
+    {
+        var run = await RunAsync("assets", "components", "zzzzzzzzzzzz");
+
+        Assert.Equal(4, run.ExitCode);
+        Assert.Equal("secplat: asset 'zzzzzzzzzzzz' not found", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
     public async Task Get_Unknown_NotFound()
     {
         var run = await RunAsync("assets", "get", "zzzzzzzzzzzz");

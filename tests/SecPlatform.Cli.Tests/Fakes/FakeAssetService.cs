@@ -28,8 +28,10 @@ public sealed class FakeAssetService(FakeState state) : AssetService.AssetServic
     public override Task<Asset> GetAsset(GetAssetRequest request, ServerCallContext context)
     {
         state.Record(request);
+        var asset = Sample();
+        asset.ComponentCount = 2;
         return request.Id == AssetId
-            ? Task.FromResult(Sample())
+            ? Task.FromResult(asset)
             : throw new RpcException(new Status(StatusCode.NotFound, $"asset '{request.Id}' not found"));
     }
 
@@ -44,5 +46,24 @@ public sealed class FakeAssetService(FakeState state) : AssetService.AssetServic
         var asset = Sample();
         asset.Labels.Add(request.Labels);
         return Task.FromResult(asset);
+    }
+
+    public override Task<ListAssetComponentsResponse> ListAssetComponents(ListAssetComponentsRequest request, ServerCallContext context)
+    {
+        state.Record(request);
+        if (request.AssetId != AssetId)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"asset '{request.AssetId}' not found"));
+        }
+
+        return Task.FromResult(new ListAssetComponentsResponse
+        {
+            Items =
+            {
+                new AssetComponent { Id = "cmp000000001", AssetId = AssetId, Name = "left-pad", Version = "1.3.0", Purl = "pkg:npm/left-pad@1.3.0", Type = "library", FirstSeen = FakeData.NowTimestamp, LastSeen = FakeData.NowTimestamp },
+                new AssetComponent { Id = "cmp000000002", AssetId = AssetId, Name = "ms", Version = "2.1.3", Purl = "pkg:npm/ms@2.1.3", Type = "library", FirstSeen = FakeData.NowTimestamp, LastSeen = FakeData.NowTimestamp },
+            },
+            NextPageToken = "next-1",
+        });
     }
 }

@@ -71,6 +71,7 @@ public sealed class FakeControlPlane : IAsyncDisposable
         app.MapGrpcService<FakeAssetService>();
         app.MapGrpcService<FakeAssetGroupService>();
         app.MapGrpcService<FakeVulnerabilityService>();
+        app.MapGrpcService<FakeScanService>();
         await app.StartAsync();
         return new FakeControlPlane(app, new Uri($"http://127.0.0.1:{http!.IPEndPoint!.Port}/"), state);
     }

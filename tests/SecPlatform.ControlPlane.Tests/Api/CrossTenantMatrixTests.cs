@@ -81,6 +81,19 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
                 new ListVulnerabilitiesRequest { Tenant = id }).ResponseAsync),
             ("vulns get --tenant", world.TenantB.Name, id => cp.Vulnerabilities(admin).GetVulnerabilityAsync(
                 new GetVulnerabilityRequest { Id = CveOfB, Tenant = id }).ResponseAsync),
+            ("assets components", world.AssetB, id => cp.Assets(admin).ListAssetComponentsAsync(new ListAssetComponentsRequest { AssetId = id }).ResponseAsync),
+            ("scans get", world.DoneCommandB, id => cp.Scans(admin).GetScanAsync(new GetScanRequest { Id = id }).ResponseAsync),
+            ("scans list --tenant", world.TenantB.Name, id => cp.Scans(admin).ListScansAsync(new ListScansRequest { Tenant = id }).ResponseAsync),
+            ("profiles get (id)", world.ProfileB.Id, id => cp.Scans(admin).GetScanProfileAsync(new GetScanProfileRequest { Profile = id }).ResponseAsync),
+            ("profiles get (name)", world.ProfileB.Name, id => cp.Scans(admin).GetScanProfileAsync(new GetScanProfileRequest { Profile = id }).ResponseAsync),
+            ("profiles get --tenant", world.TenantB.Name, id => cp.Scans(admin).GetScanProfileAsync(
+                new GetScanProfileRequest { Profile = world.ProfileB.Name, Tenant = id }).ResponseAsync),
+            ("profiles delete", world.ProfileB.Id, id => cp.Scans(admin).DeleteScanProfileAsync(new DeleteScanProfileRequest { Profile = id }).ResponseAsync),
+            ("profiles list --tenant", world.TenantB.Name, id => cp.Scans(admin).ListScanProfilesAsync(new ListScanProfilesRequest { Tenant = id }).ResponseAsync),
+            ("profiles create --tenant", world.TenantB.Name, id => cp.Scans(admin).CreateScanProfileAsync(
+                new CreateScanProfileRequest { Tenant = id, Name = "mine", Scanner = "shellcheck" }.With(r => r.Parameters["path"] = "/srv/app")).ResponseAsync),
+            ("scans run --profile", world.ProfileB.Name, id => cp.Commands(admin).EnqueueCommandAsync(
+                new EnqueueCommandRequest { Tenant = world.TenantA.Name, Profile = id }).ResponseAsync),
         };
 
         await AssertSameAsMissingAsync(cases.Select(c => (c.Call, c.ForeignId, (Func<string, Task<string>>)(id => OutcomeAsync(c.Run(id))))));
@@ -198,7 +211,7 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
     private sealed record World(
         TestControlPlane Cp, Contracts.Admin.V1.Tenant TenantA, Contracts.Admin.V1.Tenant TenantB, string AdminOfA, string AgentKeyA,
         string AgentB, string TokenB, string DoneCommandB, AssignedCommand ActiveCommandB, string FindingB, string AssetB,
-        string GroupA, string GroupB, string GroupBName, string LabelGroupB)
+        string GroupA, string GroupB, string GroupBName, string LabelGroupB, ScanProfile ProfileB)
     {
         public static async Task<World> CreateAsync(TestControlPlane cp)
         {
@@ -243,8 +256,10 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
             await cp.AssetGroups().AddAssetGroupMemberAsync(new AssetGroupMemberRequest { Group = groupB.Id, AssetId = finding.AssetId });
             var labelGroupB = await cp.AssetGroups().CreateAssetGroupAsync(
                 new CreateAssetGroupRequest { Tenant = tenantB.Name, Name = "prod-b", Selector = { ["env"] = "prod" } });
+            var profileB = await cp.Scans().CreateScanProfileAsync(
+                new CreateScanProfileRequest { Tenant = tenantB.Name, Name = "nightly-b", Scanner = "shellcheck" }.With(r => r.Parameters["path"] = "/srv/app"));
             return new World(cp, tenantA, tenantB, adminOfA, agentA.AgentKey, agentB.AgentId, tokenB, done.Id, active, finding.Id, finding.AssetId,
-                groupA.Id, groupB.Id, groupB.Name, labelGroupB.Id);
+                groupA.Id, groupB.Id, groupB.Name, labelGroupB.Id, profileB);
         }
 
         /// <summary>B's objects as the super admin reads them, as one comparable text.</summary>
@@ -268,6 +283,9 @@ public abstract class CrossTenantMatrixTests : ControlPlaneApiTests
                 await Cp.AssetGroups().ListAssetGroupMembersAsync(new ListAssetGroupMembersRequest { Group = LabelGroupB, PageSize = 100 }),
                 await Cp.Vulnerabilities().ListVulnerabilitiesAsync(new ListVulnerabilitiesRequest { Tenant = TenantB.Name, PageSize = 100 }),
                 await Cp.Vulnerabilities().GetVulnerabilityAsync(new GetVulnerabilityRequest { Id = CveOfB, Tenant = TenantB.Name }),
+                await Cp.Scans().ListScansAsync(new ListScansRequest { Tenant = TenantB.Name, PageSize = 100 }),
+                await Cp.Scans().GetScanAsync(new GetScanRequest { Id = DoneCommandB }),
+                await Cp.Scans().ListScanProfilesAsync(new ListScanProfilesRequest { Tenant = TenantB.Name, PageSize = 100 }),
             ];
             return string.Join("\n", parts.Select(p => p.ToString()));
         }

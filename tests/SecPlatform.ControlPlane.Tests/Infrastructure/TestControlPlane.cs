@@ -134,6 +134,8 @@ public sealed class TestControlPlane : IAsyncDisposable
 
     public Contracts.Admin.V1.VulnerabilityService.VulnerabilityServiceClient Vulnerabilities(string? key = null) => new(Invoker(key ?? AdminKey));
 
+    public Contracts.Admin.V1.ScanService.ScanServiceClient Scans(string? key = null) => new(Invoker(key ?? AdminKey));
+
     public AgentGateway.AgentGatewayClient Gateway(string? agentKey = null, IPAddress? sourceAddress = null) => new(Invoker(agentKey, sourceAddress));
 
     public async ValueTask DisposeAsync()

@@ -606,7 +606,7 @@ public abstract partial class FindingConformanceTests
             Id = registration.Agent.Id,
             Name = registration.Agent.Name,
             TenantId = tenantId,
-            Capabilities = [new Capability { Scanner = "shellcheck" }, new Capability { Scanner = "nmap" }],
+            Capabilities = [new Capability { Scanner = "shellcheck" }, new Capability { Scanner = "nmap" }, new Capability { Scanner = "cdxgen" }],
             RegisteredAt = T0,
             BootstrapTokenId = token.Id,
         };

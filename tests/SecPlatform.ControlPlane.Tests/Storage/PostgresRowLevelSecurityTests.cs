@@ -33,6 +33,9 @@ public sealed class PostgresRowLevelSecurityTests(PostgresServer server) : IClas
         { "asset_groups", false },
         { "asset_group_members", false },
         { "finding_vulnerabilities", false },
+        { "scan_profiles", false },
+        { "scan_counts", false },
+        { "asset_components", false },
         { "admin_audit_logs", true },
     };
 
@@ -153,6 +156,10 @@ public sealed class PostgresRowLevelSecurityTests(PostgresServer server) : IClas
         using (var stream = gateway.StreamFindings())
         {
             var batch = new FindingBatch { BatchId = "b1", CommandId = assigned.Id, FencingToken = assigned.FencingToken };
+            batch.Components.Add(new Contracts.Agent.V1.Component
+            {
+                Name = "left-pad", Version = "1.3.0", Purl = "pkg:npm/left-pad@1.3.0", Type = "library", AssetKind = "path", AssetValue = "agent-1.example.test:/srv/app",
+            });
             batch.Findings.Add(new AgentFinding
             {
                 Fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tenant.Id))),
@@ -178,6 +185,9 @@ public sealed class PostgresRowLevelSecurityTests(PostgresServer server) : IClas
             CommandId = assigned.Id, FencingToken = assigned.FencingToken, Outcome = CommandOutcome.Succeeded, FindingCount = 1,
         });
         var finding = Assert.Single((await cp.Findings().ListFindingsAsync(new ListFindingsRequest { Tenant = tenant.Name })).Items);
+        var profile = new CreateScanProfileRequest { Tenant = tenant.Name, Name = "nightly", Scanner = "shellcheck" };
+        profile.Parameters["path"] = "/srv/app";
+        await cp.Scans().CreateScanProfileAsync(profile);
         await cp.Findings().SetFindingStatusAsync(new SetFindingStatusRequest { Id = finding.Id, Status = "accepted_risk", Reason = "test" });
         var group = await cp.AssetGroups().CreateAssetGroupAsync(new CreateAssetGroupRequest { Tenant = tenant.Name, Name = "servers" });
         await cp.AssetGroups().AddAssetGroupMemberAsync(new AssetGroupMemberRequest { Group = group.Id, AssetId = finding.AssetId });

@@ -26,7 +26,7 @@ public sealed class AgentScannerCatalog
 
     public ScannerEntry? Find(string id) => _entries.GetValueOrDefault(id);
 
-    /// <summary>The five real scanners.</summary>
+    /// <summary>The real scanners.</summary>
     public static IReadOnlyList<ScannerEntry> BuiltIn(IAgentPlatform platform) =>
     [
         new ShellCheckEntry(),
@@ -34,6 +34,7 @@ public sealed class AgentScannerCatalog
         new SecretlintEntry(),
         new BanditEntry(platform.NullDevice),
         new NmapEntry(Path.GetTempPath()),
+        new CdxgenEntry(Path.GetTempPath()),
     ];
 
     /// <summary>The real scanners, plus the test-only entries of <c>$SECPLAT_AGENT_EXTRA_CATALOG</c> when it is set.</summary>

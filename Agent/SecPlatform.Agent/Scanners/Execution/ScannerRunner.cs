@@ -28,6 +28,11 @@ public sealed class ScannerRunner(ScannerProcess process, ILogger<ScannerRunner>
         CancellationToken cancellationToken)
     {
         var result = await process.RunAsync(executable, plan.Arguments!, plan.WorkingDirectory!, timeout, entry.Limits, cancellationToken);
+        if (plan.OutputFile is { } outputFile)
+        {
+            result = ReadOutputFile(result, outputFile, entry.Limits);
+        }
+
         var warnings = new List<string>();
         if (plan.TruncationNote is not null)
         {
@@ -45,9 +50,10 @@ public sealed class ScannerRunner(ScannerProcess process, ILogger<ScannerRunner>
         }
 
         var truncated = result.StdoutTruncated || result.StderrTruncated || plan.TruncationNote is not null;
+        IReadOnlyList<ScannedComponent> components = [];
         ScanRun Finish(ScanOutcome outcome, ParseStatus status, IReadOnlyList<NormalizedFinding> findings, string? reason, bool retryable) =>
             new(request.CommandId, entry.Id, outcome, startedAt, result.Duration, result.ExitCode, truncated, status, findings,
-                result.LogTail, reason, retryable, warnings, scope);
+                result.LogTail, reason, retryable, warnings, scope) { Components = components };
 
         switch (result.End)
         {
@@ -75,6 +81,8 @@ public sealed class ScannerRunner(ScannerProcess process, ILogger<ScannerRunner>
             warnings.Add(parsed.Problem);
         }
 
+        components = parsed.Components ?? [];
+
         if (result.End == ProcessEnd.OutputCapExceeded)
         {
             return Finish(ScanOutcome.Failed, parsed.Status, parsed.Findings,
@@ -97,6 +105,43 @@ public sealed class ScannerRunner(ScannerProcess process, ILogger<ScannerRunner>
         }
 
         return Finish(ScanOutcome.Succeeded, parsed.Status, parsed.Findings, null, false);
+    }
+
+    /// <summary>
+    /// The scanner's result file in place of its stdout (which then only feeds the log tail), capped at the stdout cap,
+    /// and the file deleted whatever happened: it was the agent's own temporary file.
+    /// </summary>
+    private ProcessResult ReadOutputFile(ProcessResult result, string outputFile, OutputLimits limits)
+    {
+        try
+        {
+            if (result.End != ProcessEnd.Exited || !File.Exists(outputFile))
+            {
+                return result with { StandardOutput = ReadOnlyMemory<byte>.Empty, StdoutTruncated = false };
+            }
+
+            using var stream = new FileStream(outputFile, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var length = (int)Math.Min(stream.Length, limits.MaxStdoutBytes);
+            var buffer = new byte[length];
+            stream.ReadExactly(buffer);
+            return result with { StandardOutput = buffer, StdoutTruncated = stream.Length > limits.MaxStdoutBytes };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("The result file of the scan could not be read: {Reason}", e.Message);
+            return result with { StandardOutput = ReadOnlyMemory<byte>.Empty, StdoutTruncated = false };
+        }
+        finally
+        {
+            try
+            {
+                File.Delete(outputFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning("The result file {File} could not be deleted: {Reason}", outputFile, e.Message);
+            }
+        }
     }
 
     private ParsedOutput Parse(ScannerEntry entry, ScanTarget target, ProcessResult result, ParseContext context)

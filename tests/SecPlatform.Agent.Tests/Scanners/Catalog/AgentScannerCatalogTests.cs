@@ -44,7 +44,24 @@ public sealed class AgentScannerCatalogTests : IDisposable
         Assert.Equal(["-f", "json1", "--norc", "--", file], _catalog.Find("shellcheck")!.Plan(target).Arguments);
         Assert.Equal(["--sarif", "--", file], _catalog.Find("flawfinder")!.Plan(target).Arguments);
         Assert.Equal(["-r", "-f", "json", "-q", "--ini", "/dev/null", "--", file], _catalog.Find("bandit")!.Plan(target).Arguments);
-        Assert.All(_catalog.Entries.Where(e => e.Id != "nmap"), entry => Assert.Equal(_root, entry.Plan(target).WorkingDirectory));
+        // cdxgen reads a project directory (below); a file is refused.
+        Assert.All(_catalog.Entries.Where(e => e.Id is not ("nmap" or "cdxgen")), entry => Assert.Equal(_root, entry.Plan(target).WorkingDirectory));
+    }
+
+    [Fact]
+    public void Plan_Cdxgen_NoInstallDepsIntoAFreshResultFileAndFilesRefused()
+    {
+        var directory = _catalog.Find("cdxgen")!.Plan(new ScanTarget(Path: _root, IsDirectory: true));
+        var again = _catalog.Find("cdxgen")!.Plan(new ScanTarget(Path: _root, IsDirectory: true));
+        var file = _catalog.Find("cdxgen")!.Plan(new ScanTarget(Path: Path.Combine(_root, "package.json")));
+
+        Assert.Equal(["--no-install-deps", "-o", directory.OutputFile!, _root], directory.Arguments);
+        Assert.Equal(_root, directory.WorkingDirectory);
+        Assert.StartsWith(Path.Combine(Path.GetTempPath(), "secplat-cdxgen-"), directory.OutputFile);
+        Assert.NotEqual(directory.OutputFile, again.OutputFile);
+        Assert.False(File.Exists(directory.OutputFile));
+        Assert.NotNull(file.Refusal);
+        Assert.Null(file.Arguments);
     }
 
     [Fact]
