@@ -11,7 +11,6 @@ namespace SecPlatform.ControlPlane.Storage.LiteDb;
 /// </summary>
 public sealed partial class LiteDbControlPlaneStore : IAssetGroupStore
 {
-    private const string TenantNameField = "tenant_name";
     private const string GroupAssetField = "group_asset";
 
     public Task<AssetLabelResult?> SetAssetLabelsAsync(AssetLabelUpdate update, CancellationToken cancellationToken) =>

@@ -12,8 +12,6 @@ namespace SecPlatform.ControlPlane.Storage.LiteDb;
 /// </summary>
 public sealed partial class LiteDbControlPlaneStore : IScanStore
 {
-    private const string TenantNameField = "tenant_name";
-
     private ILiteCollection<ScanProfileDocument> Profiles => _db.GetCollection<ScanProfileDocument>(LiteDbCollections.ScanProfiles);
 
     private ILiteCollection<ScanCountsDocument> ScanCounts => _db.GetCollection<ScanCountsDocument>(LiteDbCollections.ScanCounts);

@@ -19,6 +19,9 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
 
     private const string SortField = "$." + SortKey.Field;
 
+    // The unique (tenant, name) key of tenant-named documents (asset groups, scan profiles).
+    private const string TenantNameField = "tenant_name";
+
     private readonly LiteDatabase _db;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ILiteCollection<TenantDocument> _tenants;
