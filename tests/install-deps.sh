@@ -11,6 +11,12 @@ for tool in shellcheck flawfinder bandit nmap; do
   command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# The installer tests: curl and openssl (install.sh, the pinned TLS checks), systemd-analyze (verify the unit;
+# works without systemd running), python3 (plistlib checks the launchd plist).
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 
 as_root() {
   if [ "$(id -u)" -ne 0 ]; then
@@ -32,4 +38,10 @@ if ! command -v secretlint >/dev/null 2>&1 || ! secretlint --version 2>/dev/null
   echo "install-deps: npm install -g secretlint@12"
   npm install -g --no-audit --no-fund --loglevel=error \
     secretlint@12.0.0 @secretlint/secretlint-rule-preset-recommend@12.0.0 @secretlint/secretlint-formatter-sarif@13.0.5 >/dev/null
+fi
+
+# PowerShell, to parse the Windows installer and run its -DryRun on Linux: a .NET global tool (~/.dotnet/tools/pwsh).
+if ! command -v pwsh >/dev/null 2>&1 && [ ! -x "$HOME/.dotnet/tools/pwsh" ]; then
+  echo "install-deps: dotnet tool install --global PowerShell --version 7.6.9"
+  dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
 fi
