@@ -302,6 +302,7 @@ else
   [ -n "$expected" ] || fail "$server/downloads/SHA256SUMS has no checksum for $download"
   actual=$(sha256sum "$new_binary" | cut -d ' ' -f 1)
   [ "$expected" = "$actual" ] || fail "$download does not match its checksum in SHA256SUMS (download corrupted or tampered with)"
+  say "$download matches its checksum in SHA256SUMS"
 fi
 if [ -n "$new_binary" ]; then
   chmod 0755 "$new_binary"
@@ -401,6 +402,8 @@ if [ "$upgrade" = false ]; then
     status=0
     agent_id=$(run_as "$installed_binary" register --server "$server" --token-file "$state_dir/.bootstrap-token" \
       --state-dir "$state_dir" "$@" 2>"$work/register.err") || status=$?
+    # 6: the agent's own pinned handshake failed (the key changed since the checks above); nothing was sent.
+    [ "$status" -ne 6 ] || fail "registration failed: the server's public key does not match --pin $pin (secplat-agent exit 6, the token was not sent); nothing was installed"
     if [ "$status" -ne 0 ]; then
       reason=$(sed 's/^secplat-agent: //' "$work/register.err" | tr '\n' ' ' | sed 's/ *$//')
       fail "registration failed: ${reason:-secplat-agent exited with $status}; nothing was installed"

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.WindowsServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -35,15 +36,11 @@ public static class AgentHost
 
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(service => service.ServiceName = "secplat-agent");
-        builder.Services.AddSerilog(logger => logger
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
-            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
-            .Enrich.FromLogContext()
-            .Enrich.WithProperty("AgentId", identity.AgentId)
-            .WriteTo.Console(outputTemplate: ConsoleTemplate));
+        // A Windows service's standard output is discarded: there the log also goes to files in the state directory.
+        var fileLogDirectory = OperatingSystem.IsWindows() && WindowsServiceHelpers.IsWindowsService()
+            ? Path.Combine(Path.GetDirectoryName(store.FilePath)!, LogDirectoryName)
+            : null;
+        builder.Services.AddSerilog(logger => ConfigureLogging(logger, identity.AgentId, fileLogDirectory));
 
         builder.Services.AddAgentServices(identity, store, runtime);
         if (concurrency is { } slots)
@@ -56,6 +53,32 @@ public static class AgentHost
             .Configure<IOptions<CommandLoopOptions>, IOptions<OutboxOptions>, IOptions<LeaseRenewalOptions>>((host, commands, outbox, lease) =>
                 host.ShutdownTimeout = commands.Value.DrainTimeout + outbox.Value.FlushTimeout + lease.Value.ReleaseTimeout + ShutdownMargin);
         return builder.Build();
+    }
+
+    /// <summary>Where a Windows service writes its log files, under the state directory.</summary>
+    public const string LogDirectoryName = "logs";
+
+    /// <summary>Console logging, plus daily files in <paramref name="fileLogDirectory"/> when given (agent-YYYYMMDD.log,
+    /// 10 MB each at most, the last 14 kept, so the log never fills the disk).</summary>
+    public static LoggerConfiguration ConfigureLogging(LoggerConfiguration logger, string agentId, string? fileLogDirectory)
+    {
+        logger
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("AgentId", agentId)
+            .WriteTo.Console(outputTemplate: ConsoleTemplate);
+        if (fileLogDirectory is not null)
+        {
+            logger.WriteTo.File(Path.Combine(fileLogDirectory, "agent-.log"), outputTemplate: ConsoleTemplate,
+                rollingInterval: RollingInterval.Day, fileSizeLimitBytes: 10 * 1024 * 1024, rollOnFileSizeLimit: true,
+                retainedFileCountLimit: 14);
+        }
+
+        return logger;
     }
 
     /// <summary>The agent's own services; the host, logging and lifetime come from the caller.</summary>

@@ -5,7 +5,9 @@ namespace SecPlatform.Cli.Install;
 /// <para>Over https with a pin (<see cref="Pinned"/> true): each one writes the token to a private file with a shell builtin (so it
 /// never shows in a process list), fetches the OS's installer from the control plane's <c>/downloads/</c> with
 /// <c>curl --pinnedpubkey</c> (the pin is the trust, so <c>-k</c> only skips the CA check) and runs it with the server, the pin
-/// and the token file. The token's labels come with the token, so they are not repeated.</para>
+/// and the token file. The installer is saved to a file and run only if curl succeeded: with <c>curl | sh</c> a wrong pin
+/// would end in an empty script and exit status 0, so the paste would look as if it had worked (and on Windows, where
+/// Windows PowerShell 5.1 has no <c>&amp;&amp;</c>, <c>$LASTEXITCODE</c> keeps a stale script from an earlier run from running). The token's labels come with the token, so they are not repeated.</para>
 /// <para>Over plain http (a loopback control plane for development): the <c>secplat-agent register</c> line, with the token in
 /// <c>SECPLAT_TOKEN</c> and the token's labels.</para>
 /// Every value is quoted for its shell, so nothing in it can break (or inject into) the command.
@@ -28,15 +30,15 @@ public sealed record InstallCommands(string Linux, string Windows, string MacOs,
     {
         string Posix(string installer) =>
             $"(umask 077; printf '%s\\n' {PosixQuote(token, always: true)} > ./secplat.token) && curl -fsS --pinnedpubkey {PosixQuote(pin, always: true)} -k "
-            + $"{PosixQuote($"{server}/downloads/{installer}", always: true)} | sudo sh -s -- --server {PosixQuote(server, always: true)} "
+            + $"-o ./{installer} {PosixQuote($"{server}/downloads/{installer}", always: true)} && sudo sh ./{installer} --server {PosixQuote(server, always: true)} "
             + $"--pin {PosixQuote(pin, always: true)} --token-file \"$PWD/secplat.token\"";
 
         var windows =
             $"Set-Content -Path \"$env:TEMP\\secplat.token\" -Value {PowerShellQuote(token, always: true)}; "
             + $"curl.exe -fsS --pinnedpubkey {PowerShellQuote(pin, always: true)} -k -o \"$env:TEMP\\install-windows.ps1\" "
             + $"{PowerShellQuote($"{server}/downloads/install-windows.ps1", always: true)}; "
-            + $"& \"$env:TEMP\\install-windows.ps1\" -Server {PowerShellQuote(server, always: true)} -Pin {PowerShellQuote(pin, always: true)} "
-            + "-TokenFile \"$env:TEMP\\secplat.token\"";
+            + $"if ($LASTEXITCODE -eq 0) {{ & \"$env:TEMP\\install-windows.ps1\" -Server {PowerShellQuote(server, always: true)} -Pin {PowerShellQuote(pin, always: true)} "
+            + "-TokenFile \"$env:TEMP\\secplat.token\" }";
         return new InstallCommands(Posix("install-linux.sh"), windows, Posix("install-macos.sh"), Pinned: true);
     }
 

@@ -52,8 +52,8 @@ public sealed class TokensCommandTests : CommandTestBase
         var json = JsonNode.Parse((await RunAsync("tokens", "create", "--tenant", "acme", "-o", "json")).Out)!;
 
         Assert.Equal(0, table.ExitCode);
-        var linux = $"(umask 077; printf '%s\\n' '{token}' > ./secplat.token) && curl -fsS --pinnedpubkey '{pin}' -k '{url}/downloads/install-linux.sh' | sudo sh -s -- --server '{url}' --pin '{pin}' --token-file \"$PWD/secplat.token\"";
-        var windows = $"Set-Content -Path \"$env:TEMP\\secplat.token\" -Value '{token}'; curl.exe -fsS --pinnedpubkey '{pin}' -k -o \"$env:TEMP\\install-windows.ps1\" '{url}/downloads/install-windows.ps1'; & \"$env:TEMP\\install-windows.ps1\" -Server '{url}' -Pin '{pin}' -TokenFile \"$env:TEMP\\secplat.token\"";
+        var linux = $"(umask 077; printf '%s\\n' '{token}' > ./secplat.token) && curl -fsS --pinnedpubkey '{pin}' -k -o ./install-linux.sh '{url}/downloads/install-linux.sh' && sudo sh ./install-linux.sh --server '{url}' --pin '{pin}' --token-file \"$PWD/secplat.token\"";
+        var windows = $"Set-Content -Path \"$env:TEMP\\secplat.token\" -Value '{token}'; curl.exe -fsS --pinnedpubkey '{pin}' -k -o \"$env:TEMP\\install-windows.ps1\" '{url}/downloads/install-windows.ps1'; if ($LASTEXITCODE -eq 0) {{ & \"$env:TEMP\\install-windows.ps1\" -Server '{url}' -Pin '{pin}' -TokenFile \"$env:TEMP\\secplat.token\" }}";
         var output = table.Out.ReplaceLineEndings("\n");
         Assert.Contains($"Server pin (what installers and agents check the control plane's TLS key against): {pin}\n", output);
         Assert.Contains($"Install on Linux:\n  {linux}\n", output);

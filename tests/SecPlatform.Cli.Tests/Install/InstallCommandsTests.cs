@@ -55,7 +55,7 @@ public sealed class InstallCommandsTests
 
         Assert.True(commands.Pinned);
         Assert.Equal(
-            $"(umask 077; printf '%s\\n' '{Token}' > ./secplat.token) && curl -fsS --pinnedpubkey '{pin}' -k 'https://cp.example:8443/downloads/install-linux.sh' | sudo sh -s -- --server 'https://cp.example:8443' --pin '{pin}' --token-file \"$PWD/secplat.token\"",
+            $"(umask 077; printf '%s\\n' '{Token}' > ./secplat.token) && curl -fsS --pinnedpubkey '{pin}' -k -o ./install-linux.sh 'https://cp.example:8443/downloads/install-linux.sh' && sudo sh ./install-linux.sh --server 'https://cp.example:8443' --pin '{pin}' --token-file \"$PWD/secplat.token\"",
             commands.Linux);
         Assert.Equal(commands.Linux.Replace("install-linux.sh", "install-macos.sh"), commands.MacOs);
         // The token appears only as the argument of a shell builtin (printf, Set-Content), never of a program.

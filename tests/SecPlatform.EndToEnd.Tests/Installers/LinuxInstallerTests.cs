@@ -29,19 +29,22 @@ public sealed class LinuxInstallerTests(AgentPackageFixture package, ITestOutput
 
     private string InstalledBinary => Path.Combine(_prefix, "opt/secplat-agent/bin/secplat-agent");
 
-    // Plain http on loopback for now; with the control plane's TLS (issue 6, the other half) this runs over https with
-    // the generated certificate's pin: InstallAsync(cp.BaseUrl, "--pin", pin, ...).
+    // Over https with the certificate the control plane generated and its real pin, as on a real server: the installer's
+    // checks, the agent's registration, its service run, the upgrade and the purge all go through the pinned handshake.
     [Fact]
-    public async Task InstallRunUpgradeUninstall_PrefixInstall_RegistersOnlineKeepsIdentityAndLeavesNothing()
+    public async Task InstallRunUpgradeUninstall_HttpsWithPin_RegistersOnlineKeepsIdentityAndLeavesNothing()
     {
-        await using var cp = await ControlPlaneProcess.StartAsync(LeaseSeconds);
+        await using var cp = await ControlPlaneProcess.StartAsync(LeaseSeconds, tls: true);
+        Assert.StartsWith("https://", cp.BaseUrl);
+        var pin = cp.Pin!;
         await cp.JsonAsync("tenants", "create", "acme");
         var tokenFile = await NewTokenFileAsync(cp, "acme");
         var scanRoot = Directory.CreateTempSubdirectory("secplat-e2e-scan-").FullName;
 
         var clock = Stopwatch.StartNew();
-        var install = await InstallAsync(cp.BaseUrl, "--token-file", tokenFile, "--name", "installed-1", "--label", "env=ci", "--allow-path", scanRoot);
+        var install = await InstallAsync(cp.BaseUrl, "--pin", pin, "--token-file", tokenFile, "--name", "installed-1", "--label", "env=ci", "--allow-path", scanRoot);
         Assert.True(install.ExitCode == 0, install.ToString());
+        Assert.Contains($"control plane {cp.BaseUrl} reachable, key matches the pin", install.StdOut);
         Assert.Contains($"ExecStart={InstalledBinary} run --state-dir {StateDir}", install.StdOut);
 
         var unit = SystemdUnit.Load(UnitFile);
@@ -61,7 +64,7 @@ public sealed class LinuxInstallerTests(AgentPackageFixture package, ITestOutput
         {
             var online = await WaitForAgentAsync(cp, "online", agent);
             clock.Stop();
-            output.WriteLine($"install.sh start to agent online: {clock.Elapsed.TotalSeconds:F1} s");
+            output.WriteLine($"install.sh start to agent online over https: {clock.Elapsed.TotalSeconds:F1} s");
             Assert.Equal("installed-1", online.Str("name"));
             Assert.Equal("ci", online["labels"]!["env"]!.GetValue<string>());
             var agentId = online.Str("id");
@@ -69,7 +72,7 @@ public sealed class LinuxInstallerTests(AgentPackageFixture package, ITestOutput
             // The upgrade runs while the old agent still runs (as it would before `systemctl restart`): the binary is
             // renamed over, never written in place, and no token is needed (the one above was used up).
             var inodeBefore = await InodeAsync(InstalledBinary);
-            var upgrade = await InstallAsync(cp.BaseUrl);
+            var upgrade = await InstallAsync(cp.BaseUrl, "--pin", pin);
             Assert.True(upgrade.ExitCode == 0, upgrade.ToString());
             Assert.Contains("upgrading it in place", upgrade.StdOut);
             Assert.NotEqual(inodeBefore, await InodeAsync(InstalledBinary));
@@ -250,7 +253,7 @@ public sealed class LinuxInstallerTests(AgentPackageFixture package, ITestOutput
     }
 
     /// <summary>Starts the service as systemd would: the unit's ExecStart with the unit's environment.</summary>
-    private static ToolProcess StartAsUnit(SystemdUnit unit)
+    internal static ToolProcess StartAsUnit(SystemdUnit unit)
     {
         var command = unit.ExecStart;
         return ToolProcess.Start(command[0], command.Skip(1), unit.Environment(), workingDirectory: unit.Single("WorkingDirectory"));
@@ -269,7 +272,7 @@ public sealed class LinuxInstallerTests(AgentPackageFixture package, ITestOutput
         return stat.StdOut.Trim();
     }
 
-    private static async Task<JsonNode> WaitForAgentAsync(ControlPlaneProcess cp, string health, ToolProcess agent)
+    internal static async Task<JsonNode> WaitForAgentAsync(ControlPlaneProcess cp, string health, ToolProcess agent)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)

@@ -19,13 +19,14 @@ public sealed class MacOsInstallerTests(AgentPackageFixture package) : IAsyncLif
     private readonly string _prefix = Directory.CreateTempSubdirectory("secplat-e2e-macos-").FullName;
 
     [Fact]
-    public async Task InstallRunUninstall_PrefixInstall_PlistStartsAnOnlineAgentAndPurgeLeavesNothing()
+    public async Task InstallRunUninstall_HttpsWithPin_PlistStartsAnOnlineAgentAndPurgeLeavesNothing()
     {
-        await using var cp = await ControlPlaneProcess.StartAsync(10);
+        await using var cp = await ControlPlaneProcess.StartAsync(10, tls: true);
         await cp.JsonAsync("tenants", "create", "acme");
         var token = (await cp.JsonAsync("tokens", "create", "--tenant", "acme"))["token"]!.GetValue<string>();
 
-        var install = await ToolProcess.RunAsync("sh", [InstallScript, "--server", cp.BaseUrl, "--binary", package.LinuxBinary, "--prefix", _prefix, "--name", "mac-1"],
+        var install = await ToolProcess.RunAsync("sh",
+            [InstallScript, "--server", cp.BaseUrl, "--pin", cp.Pin!, "--binary", package.LinuxBinary, "--prefix", _prefix, "--name", "mac-1"],
             new Dictionary<string, string?> { ["SECPLAT_TOKEN"] = token });
         Assert.True(install.ExitCode == 0, install.ToString());
 
