@@ -9,9 +9,9 @@ internal sealed record BenchSettings(bool Quick)
     public double Duration => Quick ? 3 : 15;
 
     /// <summary>Queued commands seeded per closed-loop claim run (a run that empties it ends its window there).</summary>
-    public int Backlog => Quick ? 12_000 : 60_000;
+    public int Backlog => Quick ? 20_000 : 60_000;
 
-    public int BatchBacklog => Quick ? 30_000 : 200_000;
+    public int BatchBacklog => Quick ? 150_000 : 200_000;
 
     /// <summary>Raw baselines use this many connections (the 8).</summary>
     public int RawConnections => 8;

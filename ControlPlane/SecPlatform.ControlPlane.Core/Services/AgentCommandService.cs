@@ -51,6 +51,10 @@ public sealed class AgentCommandService(
         {
             // Take the wake-up before looking, so a command enqueued in between is not missed.
             var wake = signal.NextAsync();
+            // When this look returns whatever the claim finds (no wait left), the stop requests are read alongside the
+            // claim rather than after it: a claim never touches the commands the agent already holds.
+            var lastLook = wait - clock.Elapsed <= TimeSpan.Zero;
+            var stopRequests = lastLook ? StopRequestsAsync(agent.Id, cancellationToken) : null;
             if (takesWork)
             {
                 var claimed = await queue.ClaimCommandsAsync(request with { Now = time.GetUtcNow() }, cancellationToken);
@@ -62,17 +66,23 @@ public sealed class AgentCommandService(
                             command.Id, command.Scanner, agent.Id, command.Attempt);
                     }
 
-                    return new PullResult(claimed, await StopRequestsAsync(agent.Id, cancellationToken));
+                    return new PullResult(claimed, await (stopRequests ?? StopRequestsAsync(agent.Id, cancellationToken)));
                 }
             }
 
             var remaining = wait - clock.Elapsed;
-            if (remaining <= TimeSpan.Zero)
+            if (lastLook || remaining <= TimeSpan.Zero)
             {
-                return new PullResult([], await StopRequestsAsync(agent.Id, cancellationToken));
+                return new PullResult([], await (stopRequests ?? StopRequestsAsync(agent.Id, cancellationToken)));
             }
 
-            await Task.WhenAny(wake, Task.Delay(remaining, cancellationToken));
+            // The delay is cancelled when the wake-up wins: otherwise every wake-up leaves a timer running out the wait.
+            using (var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                await Task.WhenAny(wake, Task.Delay(remaining, delayCancel.Token));
+                await delayCancel.CancelAsync();
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
