@@ -33,7 +33,11 @@ public static class CompletionBuilder
             ScanOutcome.Refused => (CompletionOutcome.Failed, false, run.FailureReason ?? "refused by the agent"),
             _ => (CompletionOutcome.Failed, run.Retryable, run.FailureReason ?? "failed"),
         };
-        var truncated = run.Truncated || run.ParseStatus is ParseStatus.Partial or ParseStatus.Failed;
+        // A succeeded run that is not complete in every way (all output read, every result understood) must resolve
+        // nothing on the control plane: anything short of ScanRun.IsComplete is reported as truncated.
+        var truncated = run.Outcome == ScanOutcome.Succeeded
+            ? !run.IsComplete
+            : run.Truncated || run.ParseStatus is ParseStatus.Partial or ParseStatus.Failed;
         var components = run.Components.Count > 0 ? $", {run.Components.Count} components" : "";
         var summary = $"{run.ScannerId} {outcome.ToString().ToLowerInvariant()}: {run.Findings.Count} findings{components}, exit {run.ExitCode?.ToString() ?? "-"}, "
             + $"parse {run.ParseStatus.ToString().ToLowerInvariant()}{(truncated ? ", truncated" : "")}"

@@ -66,6 +66,20 @@ public sealed class CompletionBuilderTests
         Assert.Equal("shellcheck succeeded: 2 findings, exit 1, parse partial, truncated", completion.Summary);
     }
 
+    [Theory]
+    [InlineData(ParseStatus.Complete, false, false)]
+    [InlineData(ParseStatus.Complete, true, true)]
+    [InlineData(ParseStatus.Partial, false, true)]
+    [InlineData(ParseStatus.Failed, false, true)]
+    [InlineData(ParseStatus.NotParsed, false, true)]
+    public void FromRun_Succeeded_TruncatedUnlessTheRunIsComplete(ParseStatus parse, bool cut, bool expected)
+    {
+        var run = Run(ScanOutcome.Succeeded, parse: parse) with { Truncated = cut };
+
+        Assert.Equal(run.IsComplete, !expected);
+        Assert.Equal(expected, CompletionBuilder.FromRun(Command, run, null).Truncated);
+    }
+
     [Fact]
     public void FromRun_LongLogTail_KeepsTheLast16KiB()
     {
