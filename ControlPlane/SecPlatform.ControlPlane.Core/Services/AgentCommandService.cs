@@ -126,8 +126,16 @@ public sealed class AgentCommandService(
             throw DomainException.Invalid("finding_count must not be negative");
         }
 
+        if (componentCount < 0)
+        {
+            throw DomainException.Invalid("component_count must not be negative");
+        }
+
         var commandRef = Ref(caller, commandId, fencingToken);
-        var current = await queue.GetCommandAsync(commandRef.CommandId, cancellationToken);
+        // The command is read first only when something depends on it: the delivered findings and components, and the
+        // back-off of a retry (its attempt). The common clean completion goes straight to the store's transaction.
+        var needsCurrent = findingCount > 0 || componentCount > 0 || (outcome == CommandStatus.Failed && retryable);
+        var current = needsCurrent ? await queue.GetCommandAsync(commandRef.CommandId, cancellationToken) : null;
         if (current is not null && current.AgentId == caller.Agent.Id && current.FencingToken == fencingToken && findingCount > 0)
         {
             // A completion counts only once every finding it announces is committed: the agent sends its outbox first.
