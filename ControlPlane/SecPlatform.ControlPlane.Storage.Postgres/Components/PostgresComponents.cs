@@ -6,6 +6,7 @@ using SecPlatform.Contracts.Secrets;
 using SecPlatform.ControlPlane.Core.Domain;
 using SecPlatform.ControlPlane.Core.Storage;
 using SecPlatform.ControlPlane.Storage.Postgres.Data;
+using SecPlatform.ControlPlane.Storage.Postgres.Findings;
 using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
 
 namespace SecPlatform.ControlPlane.Storage.Postgres.Components;
@@ -83,9 +84,6 @@ internal sealed class PostgresComponents(PooledDbContextFactory<ControlPlaneDbCo
         WHERE a.tenant_id = $1 AND a.kind = $2 AND a.value = $3 AND c.asset_id = a.id AND c.last_seen < $4
         """;
 
-    private const string CheckCompleted =
-        "SELECT attempt, status, truncated, claimed_at FROM commands WHERE id = $1 AND tenant_id = $2 FOR SHARE";
-
     /// <summary>The batch's components, in the ingest's transaction, with the tenant set for it (<paramref name="setTenant"/>).</summary>
     public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatchCommand setTenant, string tenantId,
         string commandId, int attempt, DateTimeOffset now, IReadOnlyList<ObservedComponent> components, IReadOnlyDictionary<string, AssetKind> kinds,
@@ -138,19 +136,10 @@ internal sealed class PostgresComponents(PooledDbContextFactory<ControlPlaneDbCo
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await rls.ApplyAsync(connection, transaction, cancellationToken);
-        DateTimeOffset claimedAt;
-        await using (var check = new NpgsqlCommand(CheckCompleted, connection, transaction))
+        if (await CleanRun.ClaimedAtAsync(connection, transaction, scope.CommandId, scope.TenantId, scope.Attempt, cancellationToken)
+            is not { } claimedAt)
         {
-            check.Parameters.Add(new NpgsqlParameter { Value = scope.CommandId });
-            check.Parameters.Add(new NpgsqlParameter { Value = scope.TenantId });
-            await using var reader = await check.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken) || reader.GetInt32(0) != scope.Attempt || reader.GetString(1) != "succeeded"
-                || reader.GetBoolean(2) || reader.IsDBNull(3))
-            {
-                return 0;
-            }
-
-            claimedAt = reader.GetFieldValue<DateTimeOffset>(3);
+            return 0;
         }
 
         int removed;

@@ -205,9 +205,6 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         SELECT count(*)::integer FROM changes
         """;
 
-    private const string CheckCompleted =
-        "SELECT attempt, status, truncated, claimed_at FROM commands WHERE id = $1 AND tenant_id = $2 FOR SHARE";
-
     public async Task<FindingIngestResult> IngestAsync(FindingIngest ingest, CancellationToken cancellationToken)
     {
         var reference = ingest.Command;
@@ -473,19 +470,10 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await rls.ApplyAsync(connection, transaction, cancellationToken);
-        DateTimeOffset claimedAt;
-        await using (var check = new NpgsqlCommand(CheckCompleted, connection, transaction))
+        if (await CleanRun.ClaimedAtAsync(connection, transaction, scope.CommandId, scope.TenantId, scope.Attempt, cancellationToken)
+            is not { } claimedAt)
         {
-            check.Parameters.Add(new NpgsqlParameter { Value = scope.CommandId });
-            check.Parameters.Add(new NpgsqlParameter { Value = scope.TenantId });
-            await using var reader = await check.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken) || reader.GetInt32(0) != scope.Attempt || reader.GetString(1) != "succeeded"
-                || reader.GetBoolean(2) || reader.IsDBNull(3))
-            {
-                return 0;
-            }
-
-            claimedAt = reader.GetFieldValue<DateTimeOffset>(3);
+            return 0;
         }
 
         var prefixes = scope.FilePrefixes;
