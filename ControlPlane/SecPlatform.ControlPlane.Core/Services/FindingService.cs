@@ -47,21 +47,6 @@ public sealed partial class FindingService(IFindingStore findings, IAssetStore a
             cancellationToken);
     }
 
-    public Task<IReadOnlyList<Finding>> ListAsync(AdminPrincipal caller, string? tenant, string? commandId, PageRequest page,
-        CancellationToken cancellationToken) =>
-        ListAsync(caller, tenant, commandId, new FindingQuery(), page, cancellationToken);
-
-    /// <summary>
-    /// A page of one tenant's findings. <paramref name="filters"/> carries the field filters (statuses, severities,
-    /// scanner, rule, since); its tenant and command are set here from <paramref name="tenant"/> and <paramref name="commandId"/>.
-    /// </summary>
-    public async Task<IReadOnlyList<Finding>> ListAsync(AdminPrincipal caller, string? tenant, string? commandId, FindingQuery filters,
-        PageRequest page, CancellationToken cancellationToken)
-    {
-        var query = await ScopeAsync(caller, tenant, commandId, filters, cancellationToken);
-        return await findings.ListFindingsAsync(query, page, cancellationToken);
-    }
-
     /// <summary>
     /// Checks the field filters and sets the query's tenant (the caller's, or <paramref name="tenant"/> resolved in
     /// the caller's view) and command attempt: the one mapping of every list, summary and export to a store query.
