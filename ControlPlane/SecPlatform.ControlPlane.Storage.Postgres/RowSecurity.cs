@@ -28,6 +28,12 @@ internal sealed class RowSecurity(TenantContext? fallback)
     public static NpgsqlBatchCommand Command((string Tenant, string Platform) values) =>
         new(Apply) { Parameters = { new() { Value = values.Tenant }, new() { Value = values.Platform } } };
 
+    /// <summary>
+    /// One tenant's context, whatever the call's: the ingest writes in the command's tenant only, even for a platform
+    /// agent (platform context off).
+    /// </summary>
+    public static NpgsqlBatchCommand ForTenant(string tenantId) => Command((tenantId, "off"));
+
     public async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var (tenant, platform) = Values(Current);

@@ -25,9 +25,6 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
 {
     private IReadOnlyDictionary<string, AssetKind>? _assetKinds;
 
-    /// <summary>The setting the row-level security policies of tenant-owned tables compare tenant_id with.</summary>
-    public const string TenantSetting = "app.tenant_id";
-
     // The agent's fenced reference, checked under the row lock as every command update checks it. The lock also
     // serializes the ingests of one attempt, which makes the staged batch's "not observed yet" test exact.
     private const string LockCommand = "SELECT agent_id, fencing_token, status, attempt, tenant_id FROM commands WHERE id = $1 FOR UPDATE";
@@ -49,9 +46,6 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         COPY finding_stage (ord, id, fingerprint, scanner, rule_id, title, severity, asset_kind, asset_value, host, file,
             line, "column", port, protocol, message, cves, cwes, evidence, asset_id, asset_key, asset_host, vulnerability_ids) FROM STDIN (FORMAT BINARY)
         """;
-
-    // The writes run in the command's tenant only, even for a platform agent's ingest (platform context off).
-    private const string SetTenant = $"SELECT set_config('{TenantSetting}', $1, true), set_config('{RowSecurity.PlatformSetting}', 'off', true)";
 
     /// <summary>
     /// The batch, first report of each fingerprint; the fingerprints this attempt has not delivered yet; their
@@ -245,7 +239,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         var kinds = await AssetKindsAsync(cancellationToken);
         if (ingest.Components is { Count: > 0 } components)
         {
-            await PostgresComponents.WriteAsync(connection, transaction, new NpgsqlBatchCommand(SetTenant) { Parameters = { new() { Value = tenantId } } },
+            await PostgresComponents.WriteAsync(connection, transaction, RowSecurity.ForTenant(tenantId),
                 tenantId, reference.CommandId, attempt, ingest.Now, components, kinds, cancellationToken);
         }
 
@@ -260,7 +254,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         int distinct, fresh;
         await using (var write = new NpgsqlBatch(connection, transaction))
         {
-            write.BatchCommands.Add(new NpgsqlBatchCommand(SetTenant) { Parameters = { new() { Value = tenantId } } });
+            write.BatchCommands.Add(RowSecurity.ForTenant(tenantId));
             write.BatchCommands.Add(new NpgsqlBatchCommand(CreateVulnerabilities) { Parameters = { new() { Value = now } } });
             foreach (var sql in (string[])[Reopen, Upsert])
             {
@@ -480,7 +474,7 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         int resolved;
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(SetTenant) { Parameters = { new() { Value = scope.TenantId } } });
+            batch.BatchCommands.Add(RowSecurity.ForTenant(scope.TenantId));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Resolve)
             {
                 Parameters =
