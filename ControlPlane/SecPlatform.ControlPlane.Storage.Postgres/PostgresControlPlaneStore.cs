@@ -5,6 +5,7 @@ using Npgsql;
 using SecPlatform.ControlPlane.Core.Audit;
 using SecPlatform.ControlPlane.Core.Domain;
 using SecPlatform.ControlPlane.Core.Storage;
+using SecPlatform.ControlPlane.Storage.Postgres.Agents;
 using SecPlatform.ControlPlane.Storage.Postgres.Data;
 using SecPlatform.ControlPlane.Storage.Postgres.Entities;
 using SecPlatform.ControlPlane.Storage.Postgres.Findings;
@@ -374,18 +375,8 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
         return found is null ? null : ToDomain(found);
     }
 
-    public async Task<AgentKeyLookup?> GetAgentByKeyAsync(string keyId, CancellationToken cancellationToken)
-    {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var found = await (
-                from k in db.AgentKeys
-                join a in db.Agents on k.AgentId equals a.Id
-                join l in db.AgentLeases on a.Id equals l.AgentId
-                where k.Id == keyId && a.DeregisteredAt == null
-                select new { Key = k, Agent = a, Lease = l })
-            .FirstOrDefaultAsync(cancellationToken);
-        return found is null ? null : new AgentKeyLookup(ToDomain(found.Key), ToDomain(found.Agent, found.Lease));
-    }
+    public Task<AgentKeyLookup?> GetAgentByKeyAsync(string keyId, CancellationToken cancellationToken) =>
+        AgentByKey.FindAsync(_dataSource, _rls, keyId, cancellationToken);
 
     public async Task RotateAgentKeyAsync(AgentKey newKey, DateTimeOffset previousKeysExpireAt, CancellationToken cancellationToken)
     {

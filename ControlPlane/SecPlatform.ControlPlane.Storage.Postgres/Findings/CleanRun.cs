@@ -3,9 +3,10 @@ using Npgsql;
 namespace SecPlatform.ControlPlane.Storage.Postgres.Findings;
 
 /// <summary>
-/// The check both post-completion writers make (resolving unseen findings, replacing an asset's components): only the
-/// latest attempt of a command that succeeded and was not truncated may change what the tenant's earlier runs reported.
-/// The command row is share-locked for the rest of the caller's transaction.
+/// The check the post-completion writers make: only the latest attempt of a command that succeeded and was not
+/// truncated may change what the tenant's earlier runs reported. The command row is share-locked for the rest of the
+/// caller's transaction. The component replacement runs it as its own statement; the finding resolution
+/// (<see cref="PostgresFindings.Resolve"/>) has the same check as a CTE of its one statement (one round trip).
 /// </summary>
 internal static class CleanRun
 {

@@ -166,18 +166,24 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         """;
 
     /// <summary>
-    /// A clean run's resolution, one statement after checking the command: the scope's open and reopened findings that
-    /// this attempt did not observe and that nobody saw since the attempt was claimed, locked in fingerprint order
-    /// (as the ingest locks them), then resolved with a history row each.
-    /// $1 tenant, $2 scanner, $3 host, $4 command, $5 attempt, $6 claimed at, $7 now, $8 path (null: no path),
-    /// $9 and $10 the prefixes of files under the path.
+    /// A clean run's resolution, one statement with its check: <c>run</c> is <see cref="CleanRun"/>'s check (the latest
+    /// attempt, succeeded, not truncated; the command share-locked first, before any finding), and without it nothing
+    /// is resolved. Then the scope's open and reopened findings that this attempt did not observe and that nobody saw
+    /// since the attempt was claimed, locked in fingerprint order (as the ingest locks them), resolved with a history
+    /// row each. $1 tenant, $2 scanner, $3 host, $4 command, $5 attempt, $6 now, $7 path (null: no path), $8 and $9 the
+    /// prefixes of files under the path.
     /// </summary>
     public const string Resolve = $"""
-        WITH target AS (
-            SELECT f.id, f.status FROM findings AS f
+        WITH run AS MATERIALIZED (
+            SELECT claimed_at FROM commands
+            WHERE id = $4 AND tenant_id = $1 AND attempt = $5 AND status = 'succeeded' AND NOT truncated AND claimed_at IS NOT NULL
+            FOR SHARE
+        ),
+        target AS (
+            SELECT f.id, f.status FROM run, findings AS f
             WHERE f.tenant_id = $1 AND f.scanner = $2 AND f.host = $3 AND f.status IN ('open', 'reopened')
-              AND f.last_seen < $6
-              AND ($8::text IS NULL OR f.file = $8 OR starts_with(f.file, $9) OR starts_with(f.file, $10))
+              AND f.last_seen < run.claimed_at
+              AND ($7::text IS NULL OR f.file = $7 OR starts_with(f.file, $8) OR starts_with(f.file, $9))
               AND NOT EXISTS (
                 SELECT 1 FROM finding_observations AS o
                 WHERE o.command_id = $4 AND o.attempt = $5 AND o.fingerprint = f.fingerprint)
@@ -186,13 +192,13 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         ),
         resolved AS (
             UPDATE findings AS f SET status = 'resolved'
-            FROM target AS t
-            WHERE f.id = t.id AND f.status IN ('open', 'reopened') AND f.last_seen < $6
+            FROM target AS t, run
+            WHERE f.id = t.id AND f.status IN ('open', 'reopened') AND f.last_seen < run.claimed_at
             RETURNING f.id, t.status AS from_status
         ),
         changes AS (
             INSERT INTO finding_status_history (finding_id, tenant_id, from_status, to_status, reason, actor, command_id, changed_at)
-            SELECT r.id, $1, r.from_status, 'resolved', 'not reported by a complete scan', 'system', $4, $7 FROM resolved AS r
+            SELECT r.id, $1, r.from_status, 'resolved', 'not reported by a complete scan', 'system', $4, $6 FROM resolved AS r
             RETURNING 1
         ),
         {PostgresScans.CountResolvedCte}
@@ -461,44 +467,42 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
 
     public async Task<int> ResolveUnseenAsync(ResolveScope scope, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await rls.ApplyAsync(connection, transaction, cancellationToken);
-        if (await CleanRun.ClaimedAtAsync(connection, transaction, scope.CommandId, scope.TenantId, scope.Attempt, cancellationToken)
-            is not { } claimedAt)
+        // The check used to read the command in the call's context before writing in the command's tenant: a context
+        // that cannot see that tenant (none, or another tenant) resolves nothing, as it did then.
+        if (rls.Current is not { } context || (!context.IsPlatform && context.TenantId != scope.TenantId))
         {
             return 0;
         }
 
         var prefixes = scope.FilePrefixes;
-        int resolved;
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // One round trip, one implicit transaction: the tenant's context, then the check and the resolution in one statement.
+        await using var batch = new NpgsqlBatch(connection)
         {
-            batch.BatchCommands.Add(RowSecurity.ForTenant(scope.TenantId));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(Resolve)
+            BatchCommands =
             {
-                Parameters =
+                RowSecurity.ForTenant(scope.TenantId),
+                new NpgsqlBatchCommand(Resolve)
                 {
-                    new() { Value = scope.TenantId },
-                    new() { Value = scope.Scanner },
-                    new() { Value = scope.Host },
-                    new() { Value = scope.CommandId },
-                    new() { Value = scope.Attempt },
-                    new() { Value = Utc(claimedAt) },
-                    new() { Value = Utc(scope.Now) },
-                    new() { Value = (object?)scope.PathPrefix ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-                    new() { Value = prefixes.Count > 0 ? prefixes[0] : "", NpgsqlDbType = NpgsqlDbType.Text },
-                    new() { Value = prefixes.Count > 1 ? prefixes[1] : prefixes.Count > 0 ? prefixes[0] : "", NpgsqlDbType = NpgsqlDbType.Text },
+                    Parameters =
+                    {
+                        new() { Value = scope.TenantId },
+                        new() { Value = scope.Scanner },
+                        new() { Value = scope.Host },
+                        new() { Value = scope.CommandId },
+                        new() { Value = scope.Attempt },
+                        new() { Value = Utc(scope.Now) },
+                        new() { Value = (object?)scope.PathPrefix ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                        new() { Value = prefixes.Count > 0 ? prefixes[0] : "", NpgsqlDbType = NpgsqlDbType.Text },
+                        new() { Value = prefixes.Count > 1 ? prefixes[1] : prefixes.Count > 0 ? prefixes[0] : "", NpgsqlDbType = NpgsqlDbType.Text },
+                    },
                 },
-            });
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            await reader.NextResultAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            resolved = reader.GetInt32(0);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return resolved;
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetInt32(0);
     }
 
     public async Task<Finding?> SetStatusAsync(FindingStatusUpdate update, CancellationToken cancellationToken)

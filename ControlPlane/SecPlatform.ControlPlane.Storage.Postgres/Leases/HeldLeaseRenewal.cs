@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using SecPlatform.ControlPlane.Core.Storage;
+using SecPlatform.ControlPlane.Storage.Postgres.Agents;
 using SecPlatform.ControlPlane.Storage.Postgres.Entities;
 using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
 
@@ -16,10 +17,6 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Leases;
 /// </summary>
 internal static class HeldLeaseRenewal
 {
-    private const string AgentColumns =
-        "a.id, a.tenant_id, a.name, a.hostname, a.os, a.arch, a.version, a.labels::text, a.capabilities::text, a.registered_at, " +
-        "a.bootstrap_token_id, a.cordoned, a.draining, a.revoked_at, a.deregistered_at";
-
     private const string RenewHeld = $"""
         UPDATE agent_leases AS l
         SET renew_time = $3, lease_duration_seconds = $4, expires_at = $5
@@ -27,7 +24,7 @@ internal static class HeldLeaseRenewal
         WHERE l.agent_id = $1 AND l.held AND l.holder_identity = $2
           AND a.id = l.agent_id AND a.deregistered_at IS NULL
           AND ($6::text IS NULL OR a.version = $6) AND ($7::jsonb IS NULL OR a.capabilities = $7::jsonb)
-        RETURNING l.tenant_id, l.holder_identity, l.acquire_time, l.lease_transitions, {AgentColumns}
+        RETURNING l.tenant_id, l.holder_identity, l.acquire_time, l.lease_transitions, {AgentRows.Columns}
         """;
 
     // The agent's stop requests (the store's GetStopRequestsAsync), read in the same round trip when asked for.
@@ -94,24 +91,7 @@ internal static class HeldLeaseRenewal
             ExpiresAt = now.AddSeconds(request.LeaseDurationSeconds),
             LeaseTransitions = reader.GetInt64(3),
         };
-        var agent = new AgentEntity
-        {
-            Id = reader.GetString(4),
-            TenantId = reader.IsDBNull(5) ? null : reader.GetString(5),
-            Name = reader.GetString(6),
-            Hostname = reader.GetString(7),
-            Os = reader.GetString(8),
-            Arch = reader.GetString(9),
-            Version = reader.GetString(10),
-            Labels = reader.GetString(11),
-            Capabilities = reader.GetString(12),
-            RegisteredAt = reader.GetFieldValue<DateTimeOffset>(13),
-            BootstrapTokenId = reader.GetString(14),
-            Cordoned = reader.GetBoolean(15),
-            Draining = reader.GetBoolean(16),
-            RevokedAt = reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
-            DeregisteredAt = reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
-        };
+        var agent = AgentRows.Read(reader, 4);
         List<string>? stopRequests = null;
         if (request.StopRequestsFinishedAfter is not null && await reader.NextResultAsync(cancellationToken))
         {

@@ -65,6 +65,16 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
         RETURNING u.*
         """;
 
+    // The completion of a held command whose outcome does not depend on the row (TryCompleteHeldAsync): the same
+    // changes as the locking way's, fenced in the WHERE clause.
+    private const string CompleteHeld = $"""
+        UPDATE commands
+        SET status = $4, status_reason = $5, finished_at = $6, exit_code = $7, summary = $8, error = $9, log_tail = $10,
+            finding_count = $11, truncated = $12, stop_requested = false, deadline = NULL
+        WHERE id = $1 AND agent_id = $2 AND fencing_token = $3 AND {Active} AND NOT cancel_requested
+        RETURNING *
+        """;
+
     // Sweep (1): the claimant's lease is not held, or held by another process, or the agent is revoked or gone.
     private const string SweepLostClaims = $"""
         WITH lost AS (
@@ -188,14 +198,14 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
             return [];
         }
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (request.TenantId is { } own)
         {
             // A tenant agent serves one tenant, so there are no turns to take: one statement claims its batch, in one
-            // round trip with its row-level security context (an implicit transaction).
-            return await ClaimOfTenantAsync(db, request, own, request.Max, cancellationToken);
+            // round trip with its row-level security context (an implicit transaction), raw: no EF materialization.
+            return await ClaimOfOwnTenantAsync(request, own, cancellationToken);
         }
 
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await rls.BeginAsync(db, cancellationToken);
         var turns = await db.Database
             .SqlQueryRaw<string>(TenantsInTurnOrder, ClaimParameters(request, null))
@@ -232,13 +242,26 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     }
 
     private static async Task<List<Command>> ClaimOfTenantAsync(
-        ControlPlaneDbContext db, ClaimRequest request, string tenant, int max, CancellationToken cancellationToken)
+        ControlPlaneDbContext db, ClaimRequest request, string tenant, int max, CancellationToken cancellationToken) =>
+        InClaimOrder(await db.Commands.FromSqlRaw(ClaimOfTenant, ClaimOfTenantParameters(request, tenant, max)).ToListAsync(cancellationToken));
+
+    private async Task<List<Command>> ClaimOfOwnTenantAsync(ClaimRequest request, string tenant, CancellationToken cancellationToken)
     {
-        var parameters = ClaimParameters(request, tenant).Append(new NpgsqlParameter("max", NpgsqlDbType.Integer) { Value = max }).ToArray();
-        var rows = await db.Commands.FromSqlRaw(ClaimOfTenant, parameters).ToListAsync(cancellationToken);
-        // RETURNING keeps no order: hand them out in claim order.
-        return [.. rows.OrderBy(r => r.SortKey).ThenBy(r => r.Id, StringComparer.Ordinal).Select(ToDomain)];
+        var claim = new NpgsqlBatchCommand(ClaimOfTenant);
+        claim.Parameters.AddRange(ClaimOfTenantParameters(request, tenant, request.Max));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { rls.Command(), claim } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return InClaimOrder(await CommandRows.ReadAllAsync(reader, cancellationToken));
     }
+
+    // RETURNING keeps no order: hand them out in claim order.
+    private static List<Command> InClaimOrder(List<CommandEntity> rows) =>
+        [.. rows.OrderBy(r => r.SortKey).ThenBy(r => r.Id, StringComparer.Ordinal).Select(ToDomain)];
+
+    private static object[] ClaimOfTenantParameters(ClaimRequest request, string tenant, int max) =>
+        [.. ClaimParameters(request, tenant), new NpgsqlParameter("max", NpgsqlDbType.Integer) { Value = max }];
 
     public Task<CommandUpdate> StartAsync(CommandRef command, DateTimeOffset now, CancellationToken cancellationToken) =>
         UpdateHeldAsync(command, row =>
@@ -257,8 +280,14 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
             row.ProgressMessage = message;
         }, cancellationToken);
 
-    public Task<CommandUpdate> CompleteAsync(CommandCompletion completion, CancellationToken cancellationToken) =>
-        UpdateHeldAsync(completion.Ref, row =>
+    public async Task<CommandUpdate> CompleteAsync(CommandCompletion completion, CancellationToken cancellationToken)
+    {
+        if (await TryCompleteHeldAsync(completion, cancellationToken) is { } completed)
+        {
+            return new CommandUpdate(CommandUpdateOutcome.Applied, ToDomain(completed));
+        }
+
+        return await UpdateHeldAsync(completion.Ref, row =>
         {
             var now = Utc(completion.Now);
             row.ExitCode = completion.ExitCode;
@@ -290,6 +319,59 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
                 Finish(row, CommandStatus.Failed, completion.Retryable ? "failed: no attempts are left" : "failed", now);
             }
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The common completion as one statement with its context in one round trip (an implicit transaction): the
+    /// holder's current token on an active command with no cancel requested, and an outcome that does not depend on
+    /// the row (succeeded, canceled by the agent, failed for good). The row lock of the UPDATE and the WHERE clause
+    /// are the fencing check of <see cref="UpdateHeldAsync"/>; whatever matches no row (a stale or unknown command, a
+    /// requested cancel, a retry whose back-off depends on the attempt) goes the locking way, which answers it.
+    /// </summary>
+    private async Task<CommandEntity?> TryCompleteHeldAsync(CommandCompletion completion, CancellationToken cancellationToken)
+    {
+        (CommandStatus Status, string Reason)? end = completion.Outcome switch
+        {
+            CommandStatus.Succeeded => (CommandStatus.Succeeded, ""),
+            CommandStatus.Canceled => (CommandStatus.Canceled, "canceled by the agent"),
+            CommandStatus.Failed when !completion.Retryable => (CommandStatus.Failed, "failed"),
+            _ => null,
+        };
+        if (end is not { } final)
+        {
+            return null;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                rls.Command(),
+                new NpgsqlBatchCommand(CompleteHeld)
+                {
+                    Parameters =
+                    {
+                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.Ref.CommandId },
+                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.Ref.AgentId },
+                        new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = completion.Ref.FencingToken },
+                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = final.Status.Word() },
+                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = final.Reason },
+                        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = Utc(completion.Now) },
+                        new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = completion.ExitCode },
+                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.Summary },
+                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.Error },
+                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.LogTail },
+                        new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = completion.FindingCount },
+                        new() { NpgsqlDbType = NpgsqlDbType.Boolean, Value = completion.Truncated },
+                    },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return (await CommandRows.ReadAllAsync(reader, cancellationToken)).SingleOrDefault();
+    }
 
     public async Task<Command?> CancelAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {

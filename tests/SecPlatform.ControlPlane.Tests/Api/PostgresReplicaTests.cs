@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Grpc.Core;
 using SecPlatform.Contracts.Admin.V1;
 using SecPlatform.Contracts.Agent.V1;
 using SecPlatform.ControlPlane.Tests.Infrastructure;
@@ -72,5 +73,53 @@ public sealed class PostgresReplicaTests(PostgresServer server, ITestOutputHelpe
         Assert.Equal(command.Id, Assert.Single(response.Commands).Id);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"woken after {clock.Elapsed}");
         output.WriteLine($"cross-replica dispatch latency: {clock.Elapsed.TotalMilliseconds:F1} ms (includes the enqueue call)");
+    }
+
+    [Fact]
+    public async Task AgentKey_RotatedRevokedOrDeregisteredThroughOneReplica_HonouredAtOnceByTheOther()
+    {
+        var database = await PostgresControlPlanes.CreateMigratedDatabaseAsync(server);
+        await using var first = await TestControlPlane.StartAsync(PostgresControlPlanes.StoreArgs(database));
+        await using var second = await TestControlPlane.StartAsync(PostgresControlPlanes.StoreArgs(database), adminKey: first.AdminKey);
+        var (tenant, agent) = await first.RegisterAgentAsync();
+        var oldKey = second.Gateway(agent.AgentKey);
+        await oldKey.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "h", Acquire = true });
+
+        // Rotated through the first: the second takes the old key during its grace only, and the new one at once.
+        var rotated = await first.Gateway(agent.AgentKey).RotateKeyAsync(new RotateKeyRequest());
+        Assert.Empty((await oldKey.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 })).Commands);
+        second.Time.Advance(TimeSpan.FromMinutes(6));
+        await AssertRefusedAsync(() => oldKey.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 }).ResponseAsync);
+        var newKey = second.Gateway(rotated.AgentKey);
+        await newKey.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "h" });
+
+        // Revoked through the first while holding a claimed command: the second refuses its next pull and completion.
+        var enqueued = await first.Commands().EnqueueCommandAsync(
+            new EnqueueCommandRequest { Tenant = tenant.Id, Scanner = "shellcheck", Parameters = { ["path"] = "/srv" } });
+        var claimed = Assert.Single((await newKey.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 })).Commands);
+        Assert.Equal(enqueued.Id, claimed.Id);
+        await first.Agents().RevokeAgentAsync(new AgentActionRequest { Id = agent.AgentId });
+        await AssertRefusedAsync(() => newKey.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 }).ResponseAsync);
+        await AssertRefusedAsync(() => newKey.CompleteCommandAsync(new CompleteCommandRequest
+        {
+            CommandId = claimed.Id,
+            FencingToken = claimed.FencingToken,
+            Outcome = CommandOutcome.Succeeded,
+        }).ResponseAsync);
+        Assert.Equal(CommandStatus.Claimed, (await first.Commands().GetCommandAsync(new GetCommandRequest { Id = claimed.Id })).Status);
+
+        // Deregistered through the first: the second refuses the key at once.
+        var (_, leaving) = await first.RegisterAgentAsync();
+        var leavingOnSecond = second.Gateway(leaving.AgentKey);
+        await leavingOnSecond.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "l", Acquire = true });
+        await first.Gateway(leaving.AgentKey).DeregisterAsync(new DeregisterRequest());
+        await AssertRefusedAsync(() => leavingOnSecond.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "l" }).ResponseAsync);
+        await AssertRefusedAsync(() => leavingOnSecond.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 }).ResponseAsync);
+    }
+
+    private static async Task AssertRefusedAsync(Func<Task> call)
+    {
+        var refused = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
     }
 }

@@ -293,6 +293,42 @@ public abstract class QueueConformanceTests
     }
 
     [Fact]
+    public async Task CompleteCommand_ForeignOrStaleRefusedUnchanged_CurrentAppliesEveryField()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        var (_, other) = await NewAgentAsync(store);
+        await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0), default);
+        await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddMilliseconds(1)), default);
+        var claims = await ClaimAsync(store, agent, T0.AddMilliseconds(1), max: 2);
+        var (running, canceled) = (claims[0], claims[1]);
+        await store.StartCommandAsync(Ref(running, agent), T0.AddSeconds(1), default);
+
+        // Another agent's completion, or one with a token that is not the claim's, changes nothing.
+        var foreign = await store.CompleteCommandAsync(Completion(running, agent, CommandStatus.Succeeded) with { Ref = new CommandRef(running.Id, other.Agent.Id, 1) }, default);
+        Assert.Equal(CommandUpdateOutcome.NotFound, foreign.Outcome);
+        var stale = await store.CompleteCommandAsync(Completion(running, agent, CommandStatus.Succeeded) with { Ref = new CommandRef(running.Id, agent.Agent.Id, 7) }, default);
+        Assert.Equal(CommandUpdateOutcome.Stale, stale.Outcome);
+        var unchanged = (await store.GetCommandAsync(running.Id, default))!;
+        Assert.Equal((CommandStatus.Running, "", (int?)null), (unchanged.Status, unchanged.Summary, unchanged.ExitCode));
+
+        var done = await store.CompleteCommandAsync(Completion(running, agent, CommandStatus.Succeeded, findings: 3) with { Truncated = true }, default);
+        Assert.Equal(CommandUpdateOutcome.Applied, done.Outcome);
+        var read = (await store.GetCommandAsync(running.Id, default))!;
+        foreach (var command in new[] { done.Command!, read })
+        {
+            Assert.Equal((CommandStatus.Succeeded, "", 0, "summary", "log tail"), (command.Status, command.StatusReason, command.ExitCode, command.Summary, command.LogTail));
+            Assert.Equal((3L, true, false), (command.FindingCount, command.Truncated, command.StopRequested));
+            Assert.Equal((T0.AddSeconds(5), T0.AddSeconds(1)), (command.FinishedAt, command.StartedAt));
+            Assert.Equal((1, 1L, agent.Agent.Id), (command.Attempt, command.FencingToken, command.AgentId));
+        }
+
+        var byAgent = await store.CompleteCommandAsync(Completion(canceled, agent, CommandStatus.Canceled), default);
+        Assert.Equal((CommandStatus.Canceled, "canceled by the agent", 2), (byAgent.Command!.Status, byAgent.Command.StatusReason, byAgent.Command.ExitCode));
+        Assert.Equal(T0.AddSeconds(5), byAgent.Command.FinishedAt);
+    }
+
+    [Fact]
     public async Task CancelCommand_QueuedAtOnce_RunningOnAgentReport_Idempotent()
     {
         var store = await CreateStoreAsync();
