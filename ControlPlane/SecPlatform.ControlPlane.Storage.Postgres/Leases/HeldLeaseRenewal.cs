@@ -3,6 +3,7 @@ using NpgsqlTypes;
 using SecPlatform.ControlPlane.Core.Storage;
 using SecPlatform.ControlPlane.Storage.Postgres.Agents;
 using SecPlatform.ControlPlane.Storage.Postgres.Entities;
+using SecPlatform.ControlPlane.Storage.Postgres.Queue;
 using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
 
 namespace SecPlatform.ControlPlane.Storage.Postgres.Leases;
@@ -25,13 +26,6 @@ internal static class HeldLeaseRenewal
           AND a.id = l.agent_id AND a.deregistered_at IS NULL
           AND ($6::text IS NULL OR a.version = $6) AND ($7::jsonb IS NULL OR a.capabilities = $7::jsonb)
         RETURNING l.tenant_id, l.holder_identity, l.acquire_time, l.lease_transitions, {AgentRows.Columns}
-        """;
-
-    // The agent's stop requests (the store's GetStopRequestsAsync), read in the same round trip when asked for.
-    private const string StopRequests = """
-        SELECT c.id FROM commands AS c
-        WHERE c.agent_id = $1 AND c.stop_requested AND (c.status IN ('claimed', 'running') OR c.finished_at > $2)
-        ORDER BY c.created_at, c.id
         """;
 
     /// <summary>The renewal (with the stop requests when asked for), or null when this is not the holder's plain renewal.</summary>
@@ -62,7 +56,7 @@ internal static class HeldLeaseRenewal
         };
         if (request.StopRequestsFinishedAfter is { } finishedAfter)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(StopRequests)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresCommandQueue.StopRequests)
             {
                 Parameters =
                 {

@@ -75,6 +75,16 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
         RETURNING *
         """;
 
+    /// <summary>
+    /// The agent's stop requests, $1 agent, $2 finished after: read with every pull that returns and every renewal
+    /// (<see cref="Leases.HeldLeaseRenewal"/> sends it in the renewal's round trip), so raw rather than through EF.
+    /// </summary>
+    public const string StopRequests = """
+        SELECT c.id FROM commands AS c
+        WHERE c.agent_id = $1 AND c.stop_requested AND (c.status IN ('claimed', 'running') OR c.finished_at > $2)
+        ORDER BY c.created_at, c.id
+        """;
+
     // Sweep (1): the claimant's lease is not held, or held by another process, or the agent is revoked or gone.
     private const string SweepLostClaims = $"""
         WITH lost AS (
@@ -418,14 +428,31 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
 
     public async Task<IReadOnlyList<string>> GetStopRequestsAsync(string agentId, DateTimeOffset finishedAfter, CancellationToken cancellationToken)
     {
-        var after = Utc(finishedAfter);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Commands
-            .Where(c => c.AgentId == agentId && c.StopRequested
-                && (c.Status == "claimed" || c.Status == "running" || c.FinishedAt > after))
-            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
-            .Select(c => c.Id)
-            .ToListAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                rls.Command(),
+                new NpgsqlBatchCommand(StopRequests)
+                {
+                    Parameters =
+                    {
+                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = agentId },
+                        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = Utc(finishedAfter) },
+                    },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
     }
 
     public async Task<IReadOnlyList<QueueDepth>> GetQueueDepthAsync(CancellationToken cancellationToken)
