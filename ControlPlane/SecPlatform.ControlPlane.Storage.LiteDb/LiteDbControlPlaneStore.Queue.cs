@@ -85,6 +85,10 @@ public sealed partial class LiteDbControlPlaneStore
             document.ProgressMessage = message;
         }, cancellationToken);
 
+    // LiteDB is in process: there is no round trip to save, so the caller authenticates and completes the usual way.
+    public Task<(Command Command, Agent Agent)?> TryCompleteWithKeyAsync(AgentKeyProof key, CommandCompletion completion, CancellationToken cancellationToken) =>
+        Task.FromResult<(Command, Agent)?>(null);
+
     public Task<CommandUpdate> CompleteCommandAsync(CommandCompletion completion, CancellationToken cancellationToken) =>
         UpdateActiveAsync(completion.Ref, document =>
         {

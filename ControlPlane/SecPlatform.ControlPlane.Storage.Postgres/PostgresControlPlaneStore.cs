@@ -584,6 +584,9 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
     public Task<CommandUpdate> ReportProgressAsync(CommandRef command, int percent, string message, DateTimeOffset now, CancellationToken cancellationToken) =>
         _queue.ReportProgressAsync(command, percent, message, cancellationToken);
 
+    public Task<(Command Command, Agent Agent)?> TryCompleteWithKeyAsync(AgentKeyProof key, CommandCompletion completion, CancellationToken cancellationToken) =>
+        _queue.TryCompleteWithKeyAsync(key, completion, cancellationToken);
+
     public Task<CommandUpdate> CompleteCommandAsync(CommandCompletion completion, CancellationToken cancellationToken) =>
         _queue.CompleteAsync(completion, cancellationToken);
 

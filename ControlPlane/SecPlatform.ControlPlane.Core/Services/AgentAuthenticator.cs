@@ -34,9 +34,22 @@ public sealed class AgentAuthenticator(IControlPlaneStore store, TimeProvider ti
         }
 
         // The rest of the call: the agent's tenant, or every tenant for a platform agent (it serves them all).
-        TenantContext.Use(TenantContext.ForCaller(agent.Agent.TenantId));
+        Accepted(agent.Agent);
         return (agent, stored.Id);
     }
+
+    /// <summary>
+    /// The presented key for a store to check inside the statement that does the call's work (see docs/adr/0003), or
+    /// null when it is not a well-formed agent key. Nothing is cached: that statement reads the key, the agent and the
+    /// command as they are, so expiry, revocation and deregistration hold there as they do here.
+    /// </summary>
+    public AgentKeyProof? Proof(string? presentedKey) =>
+        SecretToken.TryParse(presentedKey, SecretKind.AgentKey, out var key)
+            ? new AgentKeyProof(key.Id, SecretHash.Sha256Hex(key.Secret), time.GetUtcNow())
+            : null;
+
+    /// <summary>After a store accepted a <see cref="Proof"/>: the rest of the call in the agent's context, as after <see cref="AuthenticateAsync"/>.</summary>
+    public static void Accepted(Agent agent) => TenantContext.Use(TenantContext.ForCaller(agent.TenantId));
 
     /// <summary>Like <see cref="AuthenticateAsync"/>, but a revoked agent is refused too.</summary>
     public async Task<(AgentWithLease Agent, string KeyId)> AuthenticateActiveAsync(string? presentedKey, CancellationToken cancellationToken)

@@ -157,15 +157,48 @@ public sealed class AgentCommandService(
         var completion = new CommandCompletion(commandRef, outcome, retryable, exitCode, Truncate(Strip(summary), 1000), Truncate(Strip(error), 4000),
             TruncateStart(logTail ?? "", MaxLogTailBytes), findingCount, truncated, now, retryAt);
         var command = Check(await queue.CompleteCommandAsync(completion, cancellationToken), commandRef.CommandId);
-        logger.LogDebug("Command {CommandId} attempt {Attempt} ended {Outcome} on agent {AgentId}: now {Status}",
-            command.Id, command.Attempt, outcome.Word(), caller.Agent.Id, command.Status.Word());
-        if (command.Status == CommandStatus.Succeeded && !command.Truncated)
+        await AfterCompletionAsync(command, caller.Agent, outcome, now, cancellationToken);
+        return command;
+    }
+
+    /// <summary>
+    /// The common completion with its authentication in one store step (<see cref="ICommandQueueStore.TryCompleteWithKeyAsync"/>,
+    /// docs/adr/0003): an outcome that does not depend on the row and nothing delivered to check. Null when it did not
+    /// apply, for whatever reason (including a refused key): the caller then authenticates and calls
+    /// <see cref="CompleteAsync"/>, which answers every other case as before.
+    /// </summary>
+    public async Task<Command?> TryCompleteWithKeyAsync(AgentKeyProof key, string? commandId, long fencingToken, CommandStatus outcome,
+        bool retryable, int exitCode, string? summary, string? error, string? logTail, long findingCount, bool truncated, long componentCount,
+        CancellationToken cancellationToken)
+    {
+        var plain = outcome is CommandStatus.Succeeded or CommandStatus.Canceled || (outcome == CommandStatus.Failed && !retryable);
+        if (!plain || findingCount != 0 || componentCount != 0 || fencingToken <= 0 || !Contracts.Secrets.SecretToken.IsValidId(commandId))
         {
-            await ResolveUnseenAsync(command, caller.Agent, now, cancellationToken);
-            await components.ReplaceAsync(command, caller.Agent, cancellationToken);
+            return null;
         }
 
+        var now = time.GetUtcNow();
+        var completion = new CommandCompletion(new CommandRef(commandId!, "", fencingToken), outcome, retryable, exitCode, Truncate(Strip(summary), 1000),
+            Truncate(Strip(error), 4000), TruncateStart(logTail ?? "", MaxLogTailBytes), 0, truncated, now, now);
+        if (await queue.TryCompleteWithKeyAsync(key, completion, cancellationToken) is not var (command, agent))
+        {
+            return null;
+        }
+
+        AgentAuthenticator.Accepted(agent);
+        await AfterCompletionAsync(command, agent, outcome, now, cancellationToken);
         return command;
+    }
+
+    private async Task AfterCompletionAsync(Command command, Agent agent, CommandStatus outcome, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        logger.LogDebug("Command {CommandId} attempt {Attempt} ended {Outcome} on agent {AgentId}: now {Status}",
+            command.Id, command.Attempt, outcome.Word(), agent.Id, command.Status.Word());
+        if (command.Status == CommandStatus.Succeeded && !command.Truncated)
+        {
+            await ResolveUnseenAsync(command, agent, now, cancellationToken);
+            await components.ReplaceAsync(command, agent, cancellationToken);
+        }
     }
 
     /// <summary>

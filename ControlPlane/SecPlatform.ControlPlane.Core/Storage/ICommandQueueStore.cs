@@ -34,6 +34,17 @@ public interface ICommandQueueStore
     Task<CommandUpdate> CompleteCommandAsync(CommandCompletion completion, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The common completion with the caller's authentication in the same step: applied only when the key exists, its
+    /// secret hash matches, it has not expired at <see cref="AgentKeyProof.Now"/>, its agent is neither revoked nor
+    /// deregistered and holds the command with this fencing token (active, no cancel requested), and the outcome does
+    /// not depend on the row (succeeded, canceled, failed and not retryable); it then changes the command as
+    /// <see cref="CompleteCommandAsync"/> would. The key names the agent (the agent id of the completion's ref is not
+    /// used). Returns the command and its agent, or null when anything else holds, or when the store has no such step:
+    /// the caller then authenticates and completes the usual way, which gives the answer.
+    /// </summary>
+    Task<(Command Command, Agent Agent)?> TryCompleteWithKeyAsync(AgentKeyProof key, CommandCompletion completion, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Idempotent. Queued -> canceled at once; claimed or running -> CancelRequested and StopRequested
     /// (the agent stops it and reports canceled); terminal: unchanged. Null when unknown.
     /// </summary>

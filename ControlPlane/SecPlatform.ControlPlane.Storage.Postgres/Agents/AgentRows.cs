@@ -10,6 +10,9 @@ internal static class AgentRows
         "a.id, a.tenant_id, a.name, a.hostname, a.os, a.arch, a.version, a.labels::text, a.capabilities::text, a.registered_at, " +
         "a.bootstrap_token_id, a.cordoned, a.draining, a.revoked_at, a.deregistered_at";
 
+    /// <summary>How many columns <see cref="Columns"/> names.</summary>
+    public const int Count = 15;
+
     /// <summary>The agent from <see cref="Columns"/>, starting at ordinal <paramref name="at"/>.</summary>
     public static AgentEntity Read(DbDataReader reader, int at) => new()
     {

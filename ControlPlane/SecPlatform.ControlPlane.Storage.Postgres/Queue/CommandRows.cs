@@ -27,6 +27,9 @@ internal static class CommandRows
         return rows;
     }
 
+    /// <summary>The row the reader is on (a result whose first columns are <c>commands.*</c>: names found first win).</summary>
+    public static CommandEntity ReadOne(DbDataReader reader) => Read(reader, new Ordinals(reader));
+
     private static CommandEntity Read(DbDataReader r, Ordinals o) => new()
     {
         Id = r.GetString(o.Id),

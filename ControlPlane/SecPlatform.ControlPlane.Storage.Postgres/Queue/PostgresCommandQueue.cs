@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using SecPlatform.ControlPlane.Core.Domain;
 using SecPlatform.ControlPlane.Core.Storage;
+using SecPlatform.ControlPlane.Storage.Postgres.Agents;
 using SecPlatform.ControlPlane.Storage.Postgres.Data;
 using SecPlatform.ControlPlane.Storage.Postgres.Entities;
 using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
@@ -67,12 +68,37 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
 
     // The completion of a held command whose outcome does not depend on the row (TryCompleteHeldAsync): the same
     // changes as the locking way's, fenced in the WHERE clause.
-    private const string CompleteHeld = $"""
-        UPDATE commands
+    private const string CompletionSet = """
         SET status = $4, status_reason = $5, finished_at = $6, exit_code = $7, summary = $8, error = $9, log_tail = $10,
             finding_count = $11, truncated = $12, stop_requested = false, deadline = NULL
-        WHERE id = $1 AND agent_id = $2 AND fencing_token = $3 AND {Active} AND NOT cancel_requested
-        RETURNING *
+        """;
+
+    private const string CompleteHeld = $"""
+        UPDATE commands AS c
+        {CompletionSet}
+        WHERE c.id = $1 AND c.agent_id = $2 AND c.fencing_token = $3 AND c.{Active} AND NOT c.cancel_requested
+        RETURNING c.*
+        """;
+
+    // The same completion with the caller's authentication (TryCompleteWithKeyAsync): $2 is the key's id, $13 the
+    // presented secret's hash, $14 the time of the expiry check; the checks are AgentAuthenticator's (revoked included).
+    private const string CompleteWithKey = $"""
+        UPDATE commands AS c
+        {CompletionSet}
+        FROM agent_keys AS k
+        JOIN agents AS a ON a.id = k.agent_id
+        WHERE k.id = $2 AND k.secret_hash = $13 AND (k.expires_at IS NULL OR k.expires_at > $14)
+          AND a.revoked_at IS NULL AND a.deregistered_at IS NULL
+          AND c.id = $1 AND c.agent_id = k.agent_id AND c.fencing_token = $3 AND c.{Active} AND NOT c.cancel_requested
+        RETURNING c.*, {AgentRows.Columns}
+        """;
+
+    // The context of the key's agent, read in the platform context: its tenant (a tenant agent), the platform (a
+    // platform agent), or no tenant at all (no such key: nothing is visible). The key's tenant never changes.
+    private const string KeyContext = $"""
+        SELECT set_config('{RowSecurity.TenantSetting}', coalesce(min(k.tenant_id), ''), true),
+               set_config('{RowSecurity.PlatformSetting}', CASE WHEN count(*) = 1 AND min(k.tenant_id) IS NULL THEN 'on' ELSE 'off' END, true)
+        FROM agent_keys AS k WHERE k.id = $1
         """;
 
     /// <summary>
@@ -340,14 +366,7 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     /// </summary>
     private async Task<CommandEntity?> TryCompleteHeldAsync(CommandCompletion completion, CancellationToken cancellationToken)
     {
-        (CommandStatus Status, string Reason)? end = completion.Outcome switch
-        {
-            CommandStatus.Succeeded => (CommandStatus.Succeeded, ""),
-            CommandStatus.Canceled => (CommandStatus.Canceled, "canceled by the agent"),
-            CommandStatus.Failed when !completion.Retryable => (CommandStatus.Failed, "failed"),
-            _ => null,
-        };
-        if (end is not { } final)
+        if (PlainEnd(completion) is not { } final)
         {
             return null;
         }
@@ -355,33 +374,79 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection)
         {
-            BatchCommands =
-            {
-                rls.Command(),
-                new NpgsqlBatchCommand(CompleteHeld)
-                {
-                    Parameters =
-                    {
-                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.Ref.CommandId },
-                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.Ref.AgentId },
-                        new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = completion.Ref.FencingToken },
-                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = final.Status.Word() },
-                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = final.Reason },
-                        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = Utc(completion.Now) },
-                        new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = completion.ExitCode },
-                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.Summary },
-                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.Error },
-                        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.LogTail },
-                        new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = completion.FindingCount },
-                        new() { NpgsqlDbType = NpgsqlDbType.Boolean, Value = completion.Truncated },
-                    },
-                },
-            },
+            BatchCommands = { rls.Command(), Completion(CompleteHeld, completion, final, completion.Ref.AgentId) },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         return (await CommandRows.ReadAllAsync(reader, cancellationToken)).SingleOrDefault();
     }
+
+    /// <summary>
+    /// <see cref="TryCompleteHeldAsync"/> with the caller's authentication in the same statement, in one round trip:
+    /// the platform context to read the key, the key's agent's context, then <see cref="CompleteWithKey"/>.
+    /// </summary>
+    public async Task<(Command Command, Agent Agent)?> TryCompleteWithKeyAsync(AgentKeyProof key, CommandCompletion completion,
+        CancellationToken cancellationToken)
+    {
+        if (PlainEnd(completion) is not { } final)
+        {
+            return null;
+        }
+
+        var complete = Completion(CompleteWithKey, completion, final, key.KeyId);
+        complete.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = key.SecretHash });
+        complete.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = Utc(key.Now) });
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                RowSecurity.Command(("", "on")),
+                new NpgsqlBatchCommand(KeyContext) { Parameters = { new() { NpgsqlDbType = NpgsqlDbType.Text, Value = key.KeyId } } },
+                complete,
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var command = CommandRows.ReadOne(reader);
+        var agent = AgentRows.Read(reader, reader.FieldCount - AgentRows.Count);
+        return (ToDomain(command), ToDomain(agent));
+    }
+
+    private static NpgsqlBatchCommand Completion(string sql, CommandCompletion completion, (CommandStatus Status, string Reason) end, string agentOrKey) =>
+        new(sql)
+        {
+            Parameters =
+            {
+                new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.Ref.CommandId },
+                new() { NpgsqlDbType = NpgsqlDbType.Text, Value = agentOrKey },
+                new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = completion.Ref.FencingToken },
+                new() { NpgsqlDbType = NpgsqlDbType.Text, Value = end.Status.Word() },
+                new() { NpgsqlDbType = NpgsqlDbType.Text, Value = end.Reason },
+                new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = Utc(completion.Now) },
+                new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = completion.ExitCode },
+                new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.Summary },
+                new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.Error },
+                new() { NpgsqlDbType = NpgsqlDbType.Text, Value = completion.LogTail },
+                new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = completion.FindingCount },
+                new() { NpgsqlDbType = NpgsqlDbType.Boolean, Value = completion.Truncated },
+            },
+        };
+
+    // An outcome that does not depend on the command row (a retry's back-off needs its attempt).
+    private static (CommandStatus Status, string Reason)? PlainEnd(CommandCompletion completion) => completion.Outcome switch
+    {
+        CommandStatus.Succeeded => (CommandStatus.Succeeded, ""),
+        CommandStatus.Canceled => (CommandStatus.Canceled, "canceled by the agent"),
+        CommandStatus.Failed when !completion.Retryable => (CommandStatus.Failed, "failed"),
+        _ => null,
+    };
 
     public async Task<Command?> CancelAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {

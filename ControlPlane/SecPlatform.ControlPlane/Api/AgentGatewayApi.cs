@@ -83,14 +83,25 @@ internal sealed class AgentGatewayApi(
 
     public override async Task<CompleteCommandResponse> CompleteCommand(CompleteCommandRequest request, ServerCallContext context)
     {
-        var (agent, _) = await auth.AuthenticateActiveAsync(context.BearerToken(), context.CancellationToken);
-        var outcome = request.Outcome switch
+        Core.Domain.CommandStatus? known = request.Outcome switch
         {
             CommandOutcome.Succeeded => Core.Domain.CommandStatus.Succeeded,
             CommandOutcome.Failed => Core.Domain.CommandStatus.Failed,
             CommandOutcome.Canceled => Core.Domain.CommandStatus.Canceled,
-            _ => throw new DomainException(ErrorKind.InvalidArgument, "outcome must be succeeded, failed or canceled"),
+            _ => null,
         };
+        // The common completion checks the key in the statement that completes (one round trip, docs/adr/0003); any
+        // other case, a refused key included, takes the usual way below, which gives the answer.
+        if (known is { } plain && auth.Proof(context.BearerToken()) is { } proof
+            && await commands.TryCompleteWithKeyAsync(proof, request.CommandId, request.FencingToken, plain, request.Retryable, request.ExitCode,
+                request.Summary, request.Error, request.LogTail, request.FindingCount, request.Truncated, request.ComponentCount,
+                context.CancellationToken) is { } completed)
+        {
+            return new CompleteCommandResponse { Status = completed.Status.Word() };
+        }
+
+        var (agent, _) = await auth.AuthenticateActiveAsync(context.BearerToken(), context.CancellationToken);
+        var outcome = known ?? throw new DomainException(ErrorKind.InvalidArgument, "outcome must be succeeded, failed or canceled");
         var command = await commands.CompleteAsync(agent, request.CommandId, request.FencingToken, outcome, request.Retryable, request.ExitCode,
             request.Summary, request.Error, request.LogTail, request.FindingCount, request.Truncated, request.ComponentCount, context.CancellationToken);
         return new CompleteCommandResponse { Status = command.Status.Word() };

@@ -93,19 +93,28 @@ public sealed class PostgresReplicaTests(PostgresServer server, ITestOutputHelpe
         var newKey = second.Gateway(rotated.AgentKey);
         await newKey.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "h" });
 
+        // The completion checks the key in its own statement: the expired old key and a forged secret are refused and
+        // change nothing; the current key completes.
+        var enqueue = new EnqueueCommandRequest { Tenant = tenant.Id, Scanner = "shellcheck", Parameters = { ["path"] = "/srv" } };
+        await first.Commands().EnqueueCommandAsync(enqueue);
+        var done = Assert.Single((await newKey.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 })).Commands);
+        var parts = rotated.AgentKey.Split('_');
+        var forged = second.Gateway($"{parts[0]}_{parts[1]}_{new string(parts[2][0] == 'a' ? 'b' : 'a', parts[2].Length)}");
+        foreach (var refused in new[] { oldKey, forged })
+        {
+            await AssertRefusedAsync(() => refused.CompleteCommandAsync(Succeeded(done)).ResponseAsync);
+        }
+
+        Assert.Equal(CommandStatus.Claimed, (await first.Commands().GetCommandAsync(new GetCommandRequest { Id = done.Id })).Status);
+        Assert.Equal("succeeded", (await newKey.CompleteCommandAsync(Succeeded(done))).Status);
+
         // Revoked through the first while holding a claimed command: the second refuses its next pull and completion.
-        var enqueued = await first.Commands().EnqueueCommandAsync(
-            new EnqueueCommandRequest { Tenant = tenant.Id, Scanner = "shellcheck", Parameters = { ["path"] = "/srv" } });
+        var enqueued = await first.Commands().EnqueueCommandAsync(enqueue);
         var claimed = Assert.Single((await newKey.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 })).Commands);
         Assert.Equal(enqueued.Id, claimed.Id);
         await first.Agents().RevokeAgentAsync(new AgentActionRequest { Id = agent.AgentId });
         await AssertRefusedAsync(() => newKey.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 }).ResponseAsync);
-        await AssertRefusedAsync(() => newKey.CompleteCommandAsync(new CompleteCommandRequest
-        {
-            CommandId = claimed.Id,
-            FencingToken = claimed.FencingToken,
-            Outcome = CommandOutcome.Succeeded,
-        }).ResponseAsync);
+        await AssertRefusedAsync(() => newKey.CompleteCommandAsync(Succeeded(claimed)).ResponseAsync);
         Assert.Equal(CommandStatus.Claimed, (await first.Commands().GetCommandAsync(new GetCommandRequest { Id = claimed.Id })).Status);
 
         // Deregistered through the first: the second refuses the key at once.
@@ -116,6 +125,9 @@ public sealed class PostgresReplicaTests(PostgresServer server, ITestOutputHelpe
         await AssertRefusedAsync(() => leavingOnSecond.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "l" }).ResponseAsync);
         await AssertRefusedAsync(() => leavingOnSecond.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 }).ResponseAsync);
     }
+
+    private static CompleteCommandRequest Succeeded(AssignedCommand command) =>
+        new() { CommandId = command.Id, FencingToken = command.FencingToken, Outcome = CommandOutcome.Succeeded };
 
     private static async Task AssertRefusedAsync(Func<Task> call)
     {
