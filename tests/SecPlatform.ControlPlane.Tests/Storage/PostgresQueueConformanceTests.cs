@@ -10,5 +10,7 @@ public sealed class PostgresQueueConformanceTests(PostgresServer server) : Queue
 
     protected override async Task<IControlPlaneStore> CreateStoreAsync() => await _stores.CreateAsync();
 
+    protected override bool CompletesWithKey => true;
+
     public void Dispose() => _stores.Dispose();
 }

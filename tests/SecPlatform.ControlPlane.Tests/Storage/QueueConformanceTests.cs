@@ -328,6 +328,62 @@ public abstract class QueueConformanceTests
         Assert.Equal(T0.AddSeconds(5), byAgent.Command.FinishedAt);
     }
 
+    /// <summary>Whether the store has the one-step completion with the key (else TryCompleteWithKeyAsync always answers null).</summary>
+    protected virtual bool CompletesWithKey => false;
+
+    [Fact]
+    public async Task TryCompleteWithKey_OnlyTheHoldersValidUnexpiredUnrevokedKey_OnlyThePlainCompletion()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = await NewTenantAsync(store);
+        var secret = SecretToken.Create(SecretKind.AgentKey).Secret;
+        var (agent, key) = await RegisterWithKeyAsync(store, tenant.Id, null, null, SecretHash.Sha256Hex(secret));
+        var other = await NewAgentAsync(store, tenant);
+        for (var i = 0; i < 4; i++)
+        {
+            await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0.AddMilliseconds(i)), default);
+        }
+
+        var claims = await ClaimAsync(store, agent, T0.AddMilliseconds(3), max: 3);
+        var othersClaim = Assert.Single(await ClaimAsync(store, other, T0.AddMilliseconds(3)));
+        var proof = new AgentKeyProof(key.Id, key.SecretHash, T0.AddSeconds(5));
+        Task<(Command Command, Agent Agent)?> TryAsync(AgentKeyProof with, Command command, CommandStatus outcome = CommandStatus.Succeeded,
+            bool retryable = false, long? token = null) =>
+            store.TryCompleteWithKeyAsync(with, Completion(command, agent, outcome, retryable) with
+            {
+                Ref = new CommandRef(command.Id, "", token ?? command.FencingToken),
+            }, default);
+
+        Assert.Null(await TryAsync(proof with { SecretHash = SecretHash.Sha256Hex(secret + "x") }, claims[0]));
+        Assert.Null(await TryAsync(proof with { KeyId = SecretToken.NewId() }, claims[0]));
+        Assert.Null(await TryAsync(proof, othersClaim));
+        Assert.Null(await TryAsync(proof, claims[0], token: 9));
+        Assert.Null(await TryAsync(proof, claims[0], CommandStatus.Failed, retryable: true));
+        Assert.All(await Task.WhenAll(claims.Append(othersClaim).Select(c => store.GetCommandAsync(c.Id, default))),
+            c => Assert.Equal(CommandStatus.Claimed, c!.Status));
+
+        var done = await TryAsync(proof, claims[0]);
+        if (!CompletesWithKey)
+        {
+            Assert.Null(done);
+            return;
+        }
+
+        Assert.NotNull(done);
+        Assert.Equal((CommandStatus.Succeeded, agent.Agent.Id, agent.Agent.Hostname), (done.Value.Command.Status, done.Value.Agent.Id, done.Value.Agent.Hostname));
+        Assert.Equal(CommandStatus.Succeeded, (await store.GetCommandAsync(claims[0].Id, default))!.Status);
+        Assert.Null(await TryAsync(proof, claims[0]));
+
+        // Expired (rotated away before the proof's time), then revoked: refused, nothing changed.
+        var newKey = new AgentKey { Id = SecretToken.NewId(), AgentId = agent.Agent.Id, SecretHash = key.SecretHash, CreatedAt = T0.AddSeconds(1) };
+        await store.RotateAgentKeyAsync(newKey, T0.AddSeconds(5), default);
+        Assert.Null(await TryAsync(proof, claims[1]));
+        Assert.NotNull(await TryAsync(proof with { Now = T0.AddSeconds(4) }, claims[1]));
+        await store.ApplyAgentActionAsync(agent.Agent.Id, AgentAction.Revoke, T0.AddSeconds(6), default);
+        Assert.Null(await TryAsync(proof with { KeyId = newKey.Id }, claims[2]));
+        Assert.Equal(CommandStatus.Claimed, (await store.GetCommandAsync(claims[2].Id, default))!.Status);
+    }
+
     [Fact]
     public async Task CancelCommand_QueuedAtOnce_RunningOnAgentReport_Idempotent()
     {
@@ -470,11 +526,15 @@ public abstract class QueueConformanceTests
 
     private static Task<AgentWithLease> NewPlatformAgentAsync(IControlPlaneStore store) => RegisterAsync(store, null, null, null);
 
-    private static async Task<AgentWithLease> RegisterAsync(IControlPlaneStore store, string? tenantId, Dictionary<string, string>? labels, List<string>? capabilities)
+    private static async Task<AgentWithLease> RegisterAsync(IControlPlaneStore store, string? tenantId, Dictionary<string, string>? labels, List<string>? capabilities) =>
+        (await RegisterWithKeyAsync(store, tenantId, labels, capabilities, null)).Agent;
+
+    private static async Task<(AgentWithLease Agent, AgentKey Key)> RegisterWithKeyAsync(IControlPlaneStore store, string? tenantId,
+        Dictionary<string, string>? labels, List<string>? capabilities, string? keySecretHash)
     {
         var token = TestData.NewToken(tenantId);
         await store.CreateBootstrapTokenAsync(token, default);
-        var registration = TestData.NewRegistration(token, T0);
+        var registration = TestData.NewRegistration(token, T0, keySecretHash);
         var agent = new Agent
         {
             Id = registration.Agent.Id,
@@ -487,7 +547,7 @@ public abstract class QueueConformanceTests
         };
         Assert.True(await store.RegisterAgentAsync(registration with { Agent = agent }, default));
         var renewal = await store.RenewLeaseAsync(new LeaseRenewRequest(agent.Id, $"host/{agent.Id}", true, 40, T0), default);
-        return renewal.Agent!;
+        return (renewal.Agent!, registration.Key);
     }
 
     private static Task RenewAsync(IControlPlaneStore store, AgentWithLease agent, DateTimeOffset now) =>
