@@ -20,6 +20,9 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     private const string Queued = "queued";
     private const string Active = "status IN ('claimed', 'running')";
 
+    /// <summary>Names this store instance in its NOTIFY payloads, so its own listener leaves them to the in-process wake.</summary>
+    public string NotifyOrigin { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>What makes a queued command claimable by the agent of the claim parameters.</summary>
     private const string Eligible = """
         q.status = 'queued' AND q.available_at <= @now AND q.expires_at > @now
@@ -114,17 +117,14 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     public async Task<(Command Command, bool Created)> EnqueueAsync(Command command, CancellationToken cancellationToken)
     {
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        await using (var transaction = await rls.BeginAsync(db, cancellationToken))
         {
             var entity = ToEntity(command);
             db.Commands.Add(entity);
             try
             {
+                // One INSERT, no explicit transaction: it commits in the round trip that sends it (with its row-level
+                // security context, prepended by the interceptor), instead of INSERT, NOTIFY and COMMIT in three.
                 await db.SaveChangesAsync(cancellationToken);
-                // Delivered at commit: long polls on every replica (each LISTENs) look for work then.
-                await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresCommandListener.Channel}, {entity.TenantId})", cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return (ToDomain(entity), true);
             }
             catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
             {
@@ -132,6 +132,22 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
                 {
                     throw new StoreConflictException($"command {command.Id} conflicts with an existing row ({unique.ConstraintName})", e);
                 }
+
+                entity = null;
+            }
+
+            if (entity is not null)
+            {
+                var stored = ToDomain(entity);
+                // After the commit, so the other replicas' waiters find the row. A command not yet due wakes no one: the
+                // polls' next looks find it. A NOTIFY lost to a crash right here delays the command to those looks.
+                if (stored.AvailableAt <= stored.CreatedAt)
+                {
+                    await db.Database.ExecuteSqlAsync(
+                        $"SELECT pg_notify({PostgresCommandListener.Channel}, {CommandNotification.Payload(NotifyOrigin, stored)})", cancellationToken);
+                }
+
+                return (stored, true);
             }
         }
 
