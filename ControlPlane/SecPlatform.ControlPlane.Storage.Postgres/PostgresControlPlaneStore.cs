@@ -579,6 +579,9 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
     /// <summary>Names this store in its enqueue NOTIFYs (the listener of the same replica skips them).</summary>
     internal string CommandNotifyOrigin => _queue.NotifyOrigin;
 
+    public Task AnnounceCommandAsync(Command command, CancellationToken cancellationToken) =>
+        _queue.AnnounceAsync(command, cancellationToken);
+
     public Task<(Command Command, bool Created)> EnqueueCommandAsync(Command command, CancellationToken cancellationToken) =>
         _queue.EnqueueAsync(command, cancellationToken);
 

@@ -86,6 +86,7 @@ public sealed class CommandQueueService(
         if (stored.AvailableAt <= stored.CreatedAt)
         {
             signal.Wake(stored.TenantId, WakeHint.Of(stored));
+            await queue.AnnounceCommandAsync(stored, cancellationToken);
         }
 
         await audit.RecordAsync(caller, "command.enqueue", "command", stored.Id, tenant.Id, AuditLog.Succeeded,

@@ -178,6 +178,18 @@ public sealed class CommandSignal
         public IReadOnlySet<string> Capabilities { get; }
         internal LinkedListNode<Waiter>? Node { get; set; }
 
+        /// <summary>A wake was handed to this waiter and no look has taken it yet.</summary>
+        public bool HasWake
+        {
+            get
+            {
+                lock (_signal._gate)
+                {
+                    return _pending.Count > 0;
+                }
+            }
+        }
+
         // Guarded by the signal's gate.
         internal bool Idle => _armed is not null && _pending.Count == 0;
 

@@ -123,8 +123,10 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
             try
             {
                 // One INSERT, no explicit transaction: it commits in the round trip that sends it (with its row-level
-                // security context, prepended by the interceptor), instead of INSERT, NOTIFY and COMMIT in three.
+                // security context, prepended by the interceptor), instead of INSERT, NOTIFY and COMMIT in three. The
+                // NOTIFY follows in AnnounceAsync, once the caller has woken its own replica's waiter.
                 await db.SaveChangesAsync(cancellationToken);
+                return (ToDomain(entity), true);
             }
             catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
             {
@@ -132,22 +134,6 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
                 {
                     throw new StoreConflictException($"command {command.Id} conflicts with an existing row ({unique.ConstraintName})", e);
                 }
-
-                entity = null;
-            }
-
-            if (entity is not null)
-            {
-                var stored = ToDomain(entity);
-                // After the commit, so the other replicas' waiters find the row. A command not yet due wakes no one: the
-                // polls' next looks find it. A NOTIFY lost to a crash right here delays the command to those looks.
-                if (stored.AvailableAt <= stored.CreatedAt)
-                {
-                    await db.Database.ExecuteSqlAsync(
-                        $"SELECT pg_notify({PostgresCommandListener.Channel}, {CommandNotification.Payload(NotifyOrigin, stored)})", cancellationToken);
-                }
-
-                return (stored, true);
             }
         }
 
@@ -157,6 +143,20 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
         var existing = await read.Commands.FirstAsync(
             c => c.TenantId == command.TenantId && c.IdempotencyKey == command.IdempotencyKey, cancellationToken);
         return (ToDomain(existing), false);
+    }
+
+    /// <summary>
+    /// NOTIFY for a committed command, so the other replicas' listeners find the row when they wake a waiter. A
+    /// NOTIFY lost to a crash before it delays the command to the polls' next looks.
+    /// </summary>
+    public async Task AnnounceAsync(Command command, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var notify = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection)
+        {
+            Parameters = { new() { Value = PostgresCommandListener.Channel }, new() { Value = CommandNotification.Payload(NotifyOrigin, command) } },
+        };
+        await notify.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<Command?> GetAsync(string id, CancellationToken cancellationToken)
