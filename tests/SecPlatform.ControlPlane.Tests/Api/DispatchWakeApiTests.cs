@@ -58,10 +58,8 @@ public abstract class DispatchWakeApiTests(ITestOutputHelper output) : ControlPl
         var signal = cp.Services.GetRequiredService<CommandSignal>();
         var tenant = await cp.CreateTenantAsync();
         var gateways = await RegisterAsync(cp, tenant, ("zone", "a"), ("zone", "b"));
-        var pollA = Poll(gateways[0], CancellationToken.None);
-        await UntilAsync(() => signal.WaiterCount == 1, "A waiting");
-        var pollB = Poll(gateways[1], CancellationToken.None);
-        await UntilAsync(() => signal.WaiterCount == 2, "B waiting");
+        var inOrder = await PollInOrderAsync(signal, gateways);
+        var (pollA, pollB) = (inOrder[0], inOrder[1]);
 
         var before = signal.Deliveries;
         var command = await cp.Commands().EnqueueCommandAsync(Enqueue(tenant.Id, "/srv/b").With(r => r.Labels["zone"] = "b"));
@@ -77,10 +75,8 @@ public abstract class DispatchWakeApiTests(ITestOutputHelper output) : ControlPl
         var signal = cp.Services.GetRequiredService<CommandSignal>();
         var tenant = await cp.CreateTenantAsync();
         var gateways = await RegisterAsync(cp, tenant, ("zone", "a"), ("zone", "b"));
-        var pollA = Poll(gateways[0], CancellationToken.None);
-        await UntilAsync(() => signal.WaiterCount == 1, "A waiting");
-        var pollB = Poll(gateways[1], CancellationToken.None);
-        await UntilAsync(() => signal.WaiterCount == 2, "B waiting");
+        var inOrder = await PollInOrderAsync(signal, gateways);
+        var (pollA, pollB) = (inOrder[0], inOrder[1]);
 
         // A command only B may take, announced with its tenant alone (as a NOTIFY of an earlier version says it): the
         // longest-waiting waiter, A, is woken first, finds nothing it may take and passes the wake to B.
@@ -93,6 +89,21 @@ public abstract class DispatchWakeApiTests(ITestOutputHelper output) : ControlPl
         Assert.Equal(id, Assert.Single(response.Commands).Id);
         Assert.Equal(2, signal.Deliveries - before);
         Assert.False(pollA.IsCompleted, "A took nothing and waits on");
+    }
+
+    /// <summary>Starts a poll per gateway, each once the one before is waiting: the first waits longest.</summary>
+    internal static async Task<List<Task<PullCommandsResponse>>> PollInOrderAsync(CommandSignal signal,
+        IEnumerable<AgentGateway.AgentGatewayClient> gateways)
+    {
+        var polls = new List<Task<PullCommandsResponse>>();
+        var registered = signal.WaiterCount;
+        foreach (var gateway in gateways)
+        {
+            polls.Add(Poll(gateway, CancellationToken.None));
+            await UntilAsync(() => signal.WaiterCount == registered + polls.Count, $"{polls.Count} waiting");
+        }
+
+        return polls;
     }
 
     internal static Task<PullCommandsResponse> Poll(AgentGateway.AgentGatewayClient gateway, CancellationToken cancellationToken) =>

@@ -87,12 +87,7 @@ public sealed class PostgresReplicaTests(PostgresServer server, ITestOutputHelpe
         var tenant = await first.CreateTenantAsync();
         // Four agents that may not take the command, registered (and waiting) first, then the one that may.
         var gateways = await DispatchWakeApiTests.RegisterAsync(second, tenant, null, null, null, null, ("zone", "b"));
-        var polls = new List<Task<PullCommandsResponse>>();
-        foreach (var gateway in gateways)
-        {
-            polls.Add(DispatchWakeApiTests.Poll(gateway, CancellationToken.None));
-            await DispatchWakeApiTests.UntilAsync(() => secondSignal.WaiterCount == polls.Count, $"{polls.Count} waiting");
-        }
+        var polls = await DispatchWakeApiTests.PollInOrderAsync(secondSignal, gateways);
 
         var before = (firstSignal.Deliveries, secondSignal.Deliveries);
         var command = await first.Commands().EnqueueCommandAsync(
@@ -134,10 +129,8 @@ public sealed class PostgresReplicaTests(PostgresServer server, ITestOutputHelpe
         var signal = Signal(cp);
         var tenant = await cp.CreateTenantAsync();
         var gateways = await DispatchWakeApiTests.RegisterAsync(cp, tenant, ("zone", "a"), ("zone", "b"));
-        var pollA = DispatchWakeApiTests.Poll(gateways[0], CancellationToken.None);
-        await DispatchWakeApiTests.UntilAsync(() => signal.WaiterCount == 1, "A waiting");
-        var pollB = DispatchWakeApiTests.Poll(gateways[1], CancellationToken.None);
-        await DispatchWakeApiTests.UntilAsync(() => signal.WaiterCount == 2, "B waiting");
+        var inOrder = await DispatchWakeApiTests.PollInOrderAsync(signal, gateways);
+        var (pollA, pollB) = (inOrder[0], inOrder[1]);
 
         // A replica of an earlier version NOTIFYs the tenant id alone: A (waiting longest) is woken, cannot take the
         // command (selector zone=b), and passes the wake to B.
