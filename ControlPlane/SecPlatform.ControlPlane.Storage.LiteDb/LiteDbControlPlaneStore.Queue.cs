@@ -14,6 +14,9 @@ public sealed partial class LiteDbControlPlaneStore
 {
     private const string QueueKeyField = "$.queue_key";
 
+    // One process per database file: its waiters were woken in-process.
+    public Task AnnounceCommandAsync(Command command, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<(Command Command, bool Created)> EnqueueCommandAsync(Command command, CancellationToken cancellationToken) =>
         WriteAsync(() =>
         {

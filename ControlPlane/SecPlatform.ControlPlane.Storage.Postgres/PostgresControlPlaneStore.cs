@@ -567,6 +567,12 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
 
     // Command queue (the SQL lives in PostgresCommandQueue)
 
+    /// <summary>Names this store in its enqueue NOTIFYs (the listener of the same replica skips them).</summary>
+    internal string CommandNotifyOrigin => _queue.NotifyOrigin;
+
+    public Task AnnounceCommandAsync(Command command, CancellationToken cancellationToken) =>
+        _queue.AnnounceAsync(command, cancellationToken);
+
     public Task<(Command Command, bool Created)> EnqueueCommandAsync(Command command, CancellationToken cancellationToken) =>
         _queue.EnqueueAsync(command, cancellationToken);
 

@@ -12,7 +12,7 @@ public static class PostgresStorageServiceCollectionExtensions
     /// <summary>
     /// Registers the PostgreSQL store as the <see cref="IControlPlaneStore"/> singleton (also resolvable as
     /// <see cref="PostgresControlPlaneStore"/>, whose <c>EnsureSchemaCurrentAsync</c> the host calls at start),
-    /// the <see cref="PostgresMigrator"/>, and a hosted listener that pulses the <see cref="CommandSignal"/> when
+    /// the <see cref="PostgresMigrator"/>, and a hosted listener that wakes <see cref="CommandSignal"/> waiters when
     /// another replica enqueues a command. Nothing here touches the database until the host starts.
     /// </summary>
     /// <param name="connectionString">The service role's connection string.</param>
@@ -25,6 +25,7 @@ public static class PostgresStorageServiceCollectionExtensions
         // Commands enqueued on another replica wake this replica's long polls (LISTEN/NOTIFY).
         services.AddHostedService(sp => new PostgresCommandListener(
             sp.GetRequiredService<PostgresControlPlaneStore>().DataSource,
+            sp.GetRequiredService<PostgresControlPlaneStore>().CommandNotifyOrigin,
             sp.GetRequiredService<CommandSignal>(),
             sp.GetRequiredService<ILogger<PostgresCommandListener>>()));
         return services;

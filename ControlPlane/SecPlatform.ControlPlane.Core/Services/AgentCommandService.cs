@@ -45,19 +45,23 @@ public sealed class AgentCommandService(
         var wait = TimeSpan.FromSeconds(waitSeconds);
         var clock = Stopwatch.StartNew();
         var takesWork = !agent.Cordoned && !agent.Draining && agent.RevokedAt is null;
-        var request = new ClaimRequest(agent.Id, agent.TenantId, agent.Labels, agent.Capabilities.Select(c => c.Scanner).ToList(),
-            lease.HolderIdentity, maxCommands, default);
+        var scanners = agent.Capabilities.Select(c => c.Scanner).ToHashSet(StringComparer.Ordinal);
+        var request = new ClaimRequest(agent.Id, agent.TenantId, agent.Labels, scanners, lease.HolderIdentity, maxCommands, default);
+        // Registered before the first look, so a command committed after that look started still wakes this poll. An
+        // agent that takes no work is not a waiter: no enqueue can give it anything before its wait is up.
+        using var waiter = takesWork ? signal.Register(agent.TenantId, agent.Id, agent.Labels, scanners) : null;
         while (true)
         {
-            // Take the wake-up before looking, so a command enqueued in between is not missed.
-            var wake = signal.NextAsync();
+            waiter?.BeginLook();
             // When this look returns whatever the claim finds (no wait left), the stop requests are read alongside the
             // claim rather than after it: a claim never touches the commands the agent already holds.
             var lastLook = wait - clock.Elapsed <= TimeSpan.Zero;
             var stopRequests = lastLook ? StopRequestsAsync(agent.Id, cancellationToken) : null;
-            if (takesWork)
+            if (waiter is not null)
             {
                 var claimed = await queue.ClaimCommandsAsync(request with { Now = time.GetUtcNow() }, cancellationToken);
+                // The wakes this look answered: used, or passed on to another waiter (the poll's end passes on the rest).
+                waiter.Settle(claimed);
                 if (claimed.Count > 0)
                 {
                     foreach (var command in claimed)
@@ -76,13 +80,13 @@ public sealed class AgentCommandService(
                 return new PullResult([], await (stopRequests ?? StopRequestsAsync(agent.Id, cancellationToken)));
             }
 
-            // The delay is cancelled when the wake-up wins: otherwise every wake-up leaves a timer running out the wait.
-            using (var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            if (waiter is null)
             {
-                await Task.WhenAny(wake, Task.Delay(remaining, delayCancel.Token));
-                await delayCancel.CancelAsync();
+                await Task.Delay(remaining, cancellationToken);
+                continue;
             }
 
+            await waiter.WaitAsync(remaining, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
         }
     }

@@ -80,9 +80,17 @@ public sealed class CommandQueueService(
             return stored;
         }
 
+        // One waiter of this replica for the one new command, before the audit write: the clock of a dispatch runs from
+        // the enqueue to the agent, and the audit record is not what the agent waits for. A command not yet due wakes
+        // no one (its waiter would find nothing): the polls' next looks find it. Other replicas learn of it by NOTIFY.
+        if (stored.AvailableAt <= stored.CreatedAt)
+        {
+            signal.Wake(stored.TenantId, WakeHint.Of(stored));
+            await queue.AnnounceCommandAsync(stored, cancellationToken);
+        }
+
         await audit.RecordAsync(caller, "command.enqueue", "command", stored.Id, tenant.Id, AuditLog.Succeeded,
             $"scanner={spec.Id} priority={priority}", cancellationToken);
-        signal.Notify();
         return stored;
     }
 

@@ -70,7 +70,8 @@ public sealed class LeaseReaper(
 
         if (sweep.Requeued.Count > 0)
         {
-            signal.Notify();
+            // The sweep names the commands, not their tenants or conditions: every waiter of this replica looks once (rare).
+            signal.WakeAll();
         }
 
         metrics.QueueDepth(await queue.GetQueueDepthAsync(cancellationToken));

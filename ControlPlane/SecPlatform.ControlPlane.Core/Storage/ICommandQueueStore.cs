@@ -14,6 +14,12 @@ public interface ICommandQueueStore
     /// </summary>
     Task<(Command Command, bool Created)> EnqueueCommandAsync(Command command, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Tells the other replicas a stored command is claimable now (PostgreSQL: NOTIFY), after the local wake-up so this
+    /// replica's waiter does not wait for it. A store of one process has no one to tell.
+    /// </summary>
+    Task AnnounceCommandAsync(Command command, CancellationToken cancellationToken);
+
     Task<Command?> GetCommandAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Ordered by (created, id).</summary>

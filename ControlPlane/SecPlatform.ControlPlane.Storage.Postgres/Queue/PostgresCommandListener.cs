@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using System.Text.Json;
 using Npgsql;
 using SecPlatform.ControlPlane.Core.Services;
 
@@ -7,10 +8,11 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Queue;
 
 /// <summary>
 /// Wakes this replica's long polls when another replica enqueues work: LISTENs on one dedicated connection to the
-/// channel the store NOTIFYs on enqueue, and pulses the <see cref="CommandSignal"/>. After a lost connection it
-/// reconnects and pulses once, since notifications sent meanwhile are gone.
+/// channel the store NOTIFYs on enqueue, and wakes one waiter per notification that can take the command (its own
+/// store's notifications are skipped: the enqueue woke a local waiter already). After a lost connection it reconnects
+/// and has every waiter look once, since notifications sent meanwhile are gone.
 /// </summary>
-internal sealed class PostgresCommandListener(NpgsqlDataSource dataSource, CommandSignal signal, ILogger<PostgresCommandListener> logger)
+internal sealed class PostgresCommandListener(NpgsqlDataSource dataSource, string origin, CommandSignal signal, ILogger<PostgresCommandListener> logger)
     : BackgroundService
 {
     public const string Channel = "secplat_commands";
@@ -24,13 +26,13 @@ internal sealed class PostgresCommandListener(NpgsqlDataSource dataSource, Comma
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, _) => signal.Notify();
+                connection.Notification += (_, e) => OnNotification(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
-                signal.Notify();
+                signal.WakeAll();
                 try
                 {
                     while (true)
@@ -64,6 +66,24 @@ internal sealed class PostgresCommandListener(NpgsqlDataSource dataSource, Comma
             {
                 return;
             }
+        }
+    }
+
+    private void OnNotification(string payload)
+    {
+        try
+        {
+            var (from, tenantId, hint) = CommandNotification.Parse(payload);
+            if (from != origin)
+            {
+                signal.Wake(tenantId, hint);
+            }
+        }
+        catch (JsonException e)
+        {
+            // Not ours to understand: every waiter looks once rather than a command sitting until a poll ends.
+            logger.LogWarning(e, "Unreadable notification on {Channel}; waking every long poll", Channel);
+            signal.WakeAll();
         }
     }
 }

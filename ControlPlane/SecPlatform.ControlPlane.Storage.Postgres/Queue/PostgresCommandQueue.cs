@@ -21,6 +21,9 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     private const string Queued = "queued";
     private const string Active = "status IN ('claimed', 'running')";
 
+    /// <summary>Names this store instance in its NOTIFY payloads, so its own listener leaves them to the in-process wake.</summary>
+    public string NotifyOrigin { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>What makes a queued command claimable by the agent of the claim parameters.</summary>
     private const string Eligible = """
         q.status = 'queued' AND q.available_at <= @now AND q.expires_at > @now
@@ -160,16 +163,15 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     public async Task<(Command Command, bool Created)> EnqueueAsync(Command command, CancellationToken cancellationToken)
     {
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        await using (var transaction = await rls.BeginAsync(db, cancellationToken))
         {
             var entity = ToEntity(command);
             db.Commands.Add(entity);
             try
             {
+                // One INSERT, no explicit transaction: it commits in the round trip that sends it (with its row-level
+                // security context, prepended by the interceptor), instead of INSERT, NOTIFY and COMMIT in three. The
+                // NOTIFY follows in AnnounceAsync, once the caller has woken its own replica's waiter.
                 await db.SaveChangesAsync(cancellationToken);
-                // Delivered at commit: long polls on every replica (each LISTENs) look for work then.
-                await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresCommandListener.Channel}, {entity.TenantId})", cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
                 return (ToDomain(entity), true);
             }
             catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
@@ -187,6 +189,20 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
         var existing = await read.Commands.FirstAsync(
             c => c.TenantId == command.TenantId && c.IdempotencyKey == command.IdempotencyKey, cancellationToken);
         return (ToDomain(existing), false);
+    }
+
+    /// <summary>
+    /// NOTIFY for a committed command, so the other replicas' listeners find the row when they wake a waiter. A
+    /// NOTIFY lost to a crash before it delays the command to the polls' next looks.
+    /// </summary>
+    public async Task AnnounceAsync(Command command, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var notify = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection)
+        {
+            Parameters = { new() { Value = PostgresCommandListener.Channel }, new() { Value = CommandNotification.Payload(NotifyOrigin, command) } },
+        };
+        await notify.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<Command?> GetAsync(string id, CancellationToken cancellationToken)

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SecPlatform.ControlPlane.Core.Services;
 using SecPlatform.Contracts.Admin.V1;
 using SecPlatform.Contracts.Agent.V1;
 using SecPlatform.ControlPlane.Tests.Infrastructure;
@@ -126,6 +129,78 @@ public sealed class PostgresReplicaTests(PostgresServer server, ITestOutputHelpe
         await AssertRefusedAsync(() => leavingOnSecond.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 }).ResponseAsync);
     }
 
+    [Fact]
+    public async Task PullCommands_FivePollersOnOtherReplica_OneNotifyWakesOneThatCanTakeIt()
+    {
+        var database = await PostgresControlPlanes.CreateMigratedDatabaseAsync(server);
+        await using var first = await TestControlPlane.StartAsync(PostgresControlPlanes.StoreArgs(database));
+        await using var second = await TestControlPlane.StartAsync(PostgresControlPlanes.StoreArgs(database), adminKey: first.AdminKey);
+        var (firstSignal, secondSignal) = (Signal(first), Signal(second));
+        var tenant = await first.CreateTenantAsync();
+        // Four agents that may not take the command, registered (and waiting) first, then the one that may.
+        var gateways = await DispatchWakeApiTests.RegisterAsync(second, tenant, null, null, null, null, ("zone", "b"));
+        var polls = await DispatchWakeApiTests.PollInOrderAsync(secondSignal, gateways);
+
+        var before = (firstSignal.Deliveries, secondSignal.Deliveries);
+        var command = await first.Commands().EnqueueCommandAsync(
+            DispatchWakeApiTests.Enqueue(tenant.Id, "/srv").With(r => r.Labels["zone"] = "b"));
+        var response = await polls[4].WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(command.Id, Assert.Single(response.Commands).Id);
+        await Task.Delay(300);
+        // The NOTIFY's hint chose the one agent with the label: no claim by the other four.
+        Assert.Equal((0L, 1L), (firstSignal.Deliveries - before.Item1, secondSignal.Deliveries - before.Item2));
+        Assert.All(polls.Take(4), p => Assert.False(p.IsCompleted));
+    }
+
+    [Fact]
+    public async Task PullCommands_PollerOnSameReplica_ItsOwnNotifyDoesNotWakeASecondWaiter()
+    {
+        var database = await PostgresControlPlanes.CreateMigratedDatabaseAsync(server);
+        await using var cp = await TestControlPlane.StartAsync(PostgresControlPlanes.StoreArgs(database));
+        var signal = Signal(cp);
+        var tenant = await cp.CreateTenantAsync();
+        var gateways = await DispatchWakeApiTests.RegisterAsync(cp, tenant, null, null);
+        var polls = gateways.Select(g => DispatchWakeApiTests.Poll(g, CancellationToken.None)).ToList();
+        await DispatchWakeApiTests.UntilAsync(() => signal.WaiterCount == 2, "two waiting");
+
+        var before = signal.Deliveries;
+        var command = await cp.Commands().EnqueueCommandAsync(DispatchWakeApiTests.Enqueue(tenant.Id, "/srv"));
+        var done = await Task.WhenAny(polls).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(command.Id, Assert.Single((await done).Commands).Id);
+        // The listener has had time to receive the replica's own NOTIFY: it skipped it.
+        await Task.Delay(500);
+        Assert.Equal(1, signal.Deliveries - before);
+        Assert.Equal(1, polls.Count(p => !p.IsCompleted));
+    }
+
+    [Fact]
+    public async Task PullCommands_NotifyWithTenantOnly_WakeGoesFromWaiterToWaiterUntilOneTakesIt()
+    {
+        var database = await PostgresControlPlanes.CreateMigratedDatabaseAsync(server);
+        await using var cp = await TestControlPlane.StartAsync(PostgresControlPlanes.StoreArgs(database));
+        var signal = Signal(cp);
+        var tenant = await cp.CreateTenantAsync();
+        var gateways = await DispatchWakeApiTests.RegisterAsync(cp, tenant, ("zone", "a"), ("zone", "b"));
+        var inOrder = await DispatchWakeApiTests.PollInOrderAsync(signal, gateways);
+        var (pollA, pollB) = (inOrder[0], inOrder[1]);
+
+        // A replica of an earlier version NOTIFYs the tenant id alone: A (waiting longest) is woken, cannot take the
+        // command (selector zone=b), and passes the wake to B.
+        var id = await DispatchWakeApiTests.StoreCommandAsync(cp, tenant.Id, new() { ["zone"] = "b" });
+        var before = signal.Deliveries;
+        await using (var connection = new NpgsqlConnection(database.ServiceConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var notify = new NpgsqlCommand("SELECT pg_notify('secplat_commands', $1)", connection) { Parameters = { new() { Value = tenant.Id } } };
+            await notify.ExecuteNonQueryAsync();
+        }
+
+        var response = await pollB.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(id, Assert.Single(response.Commands).Id);
+        Assert.Equal(2, signal.Deliveries - before);
+        Assert.False(pollA.IsCompleted);
+    }
+
     private static CompleteCommandRequest Succeeded(AssignedCommand command) =>
         new() { CommandId = command.Id, FencingToken = command.FencingToken, Outcome = CommandOutcome.Succeeded };
 
@@ -134,4 +209,6 @@ public sealed class PostgresReplicaTests(PostgresServer server, ITestOutputHelpe
         var refused = await Assert.ThrowsAsync<RpcException>(call);
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
     }
+
+    private static CommandSignal Signal(TestControlPlane cp) => cp.Services.GetRequiredService<CommandSignal>();
 }
