@@ -4,13 +4,15 @@
 # GET /downloads/{name}) and a SHA256SUMS file. Runtime packs for some RIDs may not be available
 # here: those are reported and skipped; the script fails only when linux-x64 (what CI tests) fails.
 #
-#   installers/package.sh [--version V] [--out DIR] [--rid RID]... [--no-compress]
+#   installers/package.sh [--version V] [--out DIR] [--rid RID]... [--compress]
 #
 # --version  stamped into the binaries (default: <Version> in Directory.Build.props)
 # --out      the downloads directory (default: artifacts/downloads); replaced files only, others kept
 # --rid      build only these RIDs (repeatable; default: all five)
-# --no-compress  leave the bundled assemblies uncompressed: about twice the size (~78 MB instead of ~40 MB),
-#                but the agent starts faster and uses ~20 MB less memory (nothing to decompress)
+# --compress  compress the bundled assemblies: half the size (~42 MB instead of ~79 MB), but the agent then inflates
+#             every assembly into its own memory at start (idle RSS ~106 MiB instead of ~75); the default is the
+#             project's (EnableCompressionInSingleFile=false, see SecPlatform.Agent.csproj)
+# --no-compress  the default; accepted for older scripts
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +20,7 @@ all_rids=(linux-x64 linux-arm64 osx-x64 osx-arm64 win-x64)
 version=""
 out="$root/artifacts/downloads"
 rids=()
-compress=true
+compress=()
 
 die() { echo "package.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -26,7 +28,8 @@ while [ $# -gt 0 ]; do
     --version) [ $# -ge 2 ] || die "--version needs a value"; version=$2; shift 2 ;;
     --out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift 2 ;;
     --rid) [ $# -ge 2 ] || die "--rid needs a value"; rids+=("$2"); shift 2 ;;
-    --no-compress) compress=false; shift ;;
+    --compress) compress=(-p:EnableCompressionInSingleFile=true); shift ;;
+    --no-compress) compress=(); shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) die "unknown option '$1' (try --help)" ;;
   esac
@@ -59,7 +62,7 @@ for rid in "${rids[@]}"; do
   log="$scratch/$rid.log"
   # Not trimmed: LiteDB and the gRPC/protobuf stack use reflection that trimming would break.
   if dotnet publish "$root/Agent/SecPlatform.Agent/SecPlatform.Agent.csproj" -c Release -r "$rid" --self-contained \
-      -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:EnableCompressionInSingleFile=$compress \
+      -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true ${compress[@]+"${compress[@]}"} \
       -p:DebugType=none -p:Version="$version" --artifacts-path "$scratch/build" -o "$scratch/$rid" -nologo >"$log" 2>&1 \
      && [ -f "$scratch/$rid/$exe" ]; then
     # Written next to the target, then renamed: a reader never sees half a binary.
