@@ -346,7 +346,9 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
             }
 
             _agents.Update(agent);
-            return new LeaseRenewal(outcome, agent.ToDomain());
+            // The stop requests in the same transaction: one LiteDB transaction per renewal instead of two.
+            return new LeaseRenewal(outcome, agent.ToDomain(),
+                request.StopRequestsFinishedAfter is { } finishedAfter ? StopRequestsOf(agent.Id, finishedAfter) : null);
         }, cancellationToken);
 
     public Task<bool> ReleaseLeaseAsync(string agentId, string holderIdentity, DateTimeOffset now, CancellationToken cancellationToken) =>
