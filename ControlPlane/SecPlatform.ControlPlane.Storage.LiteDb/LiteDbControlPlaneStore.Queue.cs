@@ -207,11 +207,7 @@ public sealed partial class LiteDbControlPlaneStore
         }, cancellationToken);
 
     public Task<IReadOnlyList<string>> GetStopRequestsAsync(string agentId, DateTimeOffset finishedAfter, CancellationToken cancellationToken) =>
-        Read<IReadOnlyList<string>>(() => _commands.Find(Equal("stop_agent_id", agentId))
-            .Where(c => c.Status.IsActive() || c.FinishedAt > finishedAfter)
-            .Select(c => c.Id)
-            .Order(StringComparer.Ordinal)
-            .ToList(), cancellationToken);
+        Read(() => StopRequestsOf(agentId, finishedAfter), cancellationToken);
 
     public Task<IReadOnlyList<QueueDepth>> GetQueueDepthAsync(CancellationToken cancellationToken) =>
         Read<IReadOnlyList<QueueDepth>>(() =>
@@ -302,6 +298,13 @@ public sealed partial class LiteDbControlPlaneStore
             .ToEnumerable()
             .FirstOrDefault(c => c.TenantId == tenantId && c.SelectorMatches(request.Labels, capabilities));
     }
+
+    private IReadOnlyList<string> StopRequestsOf(string agentId, DateTimeOffset finishedAfter) =>
+        _commands.Find(Equal("stop_agent_id", agentId))
+            .Where(c => c.Status.IsActive() || c.FinishedAt > finishedAfter)
+            .Select(c => c.Id)
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     private void MarkServed(string tenantId)
     {

@@ -24,6 +24,13 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
 
     private readonly LiteDatabase _db;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    // Agent keys by id as last read, for the authentication of every agent call (see GetAgentByKeyAsync). A key
+    // changes only through this store (one process owns the file): each write that changes or deletes keys empties
+    // the cache after its commit and moves the generation, so a read that raced it cannot put its old copy back.
+    private readonly Dictionary<string, AgentKeyDocument> _keyCache = new(StringComparer.Ordinal);
+    private readonly Lock _keyCacheLock = new();
+    private long _keyGeneration;
     private readonly ILiteCollection<TenantDocument> _tenants;
     private readonly ILiteCollection<AdminDocument> _admins;
     private readonly ILiteCollection<BootstrapTokenDocument> _tokens;
@@ -253,7 +260,7 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
         }, cancellationToken);
 
     public Task<bool> DeregisterAgentAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync(() =>
+        ChangingKeysAsync(() =>
         {
             var agent = FindLiveAgent(id);
             if (agent is null)
@@ -271,13 +278,18 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
     public Task<AgentKey?> GetAgentKeyAsync(string keyId, CancellationToken cancellationToken) =>
         Read(() => _keys.FindById(keyId)?.ToDomain(), cancellationToken);
 
+    /// <summary>
+    /// The key from the key cache (read from the file on a miss); the agent, with its lease, revocation and
+    /// deregistration, always from the file: what the agent may do takes effect at once, and only the key's own
+    /// document, which changes only through this store, is not read again on every call.
+    /// </summary>
     public Task<AgentKeyLookup?> GetAgentByKeyAsync(string keyId, CancellationToken cancellationToken) =>
-        Read(() => _keys.FindById(keyId) is { } key && FindLiveAgent(key.AgentId) is { } agent
+        Read(() => CachedKey(keyId) is { } key && FindLiveAgent(key.AgentId) is { } agent
             ? new AgentKeyLookup(key.ToDomain(), agent.ToDomain())
             : null, cancellationToken);
 
     public Task RotateAgentKeyAsync(AgentKey newKey, DateTimeOffset previousKeysExpireAt, CancellationToken cancellationToken) =>
-        WriteAsync(() =>
+        ChangingKeysAsync(() =>
         {
             foreach (var key in _keys.Find(Equal("agent_id", newKey.AgentId)).ToList())
             {
@@ -290,6 +302,7 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
             }
 
             Insert(_keys, AgentKeyDocument.From(newKey), "agent key");
+            return true;
         }, cancellationToken);
 
     // Leases
@@ -346,7 +359,9 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
             }
 
             _agents.Update(agent);
-            return new LeaseRenewal(outcome, agent.ToDomain());
+            // The stop requests in the same transaction: one LiteDB transaction per renewal instead of two.
+            return new LeaseRenewal(outcome, agent.ToDomain(),
+                request.StopRequestsFinishedAfter is { } finishedAfter ? StopRequestsOf(agent.Id, finishedAfter) : null);
         }, cancellationToken);
 
     public Task<bool> ReleaseLeaseAsync(string agentId, string holderIdentity, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -467,6 +482,52 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
         EnsureVulnerabilityIndexes();
         EnsureScanIndexes();
         EnsureComponentIndexes();
+    }
+
+    private AgentKeyDocument? CachedKey(string keyId)
+    {
+        long generation;
+        lock (_keyCacheLock)
+        {
+            if (_keyCache.TryGetValue(keyId, out var cached))
+            {
+                return cached;
+            }
+
+            generation = _keyGeneration;
+        }
+
+        var key = _keys.FindById(keyId);
+        if (key is not null)
+        {
+            lock (_keyCacheLock)
+            {
+                // A key write committed since this read began: its copy may be older than the file, so it is not kept.
+                if (generation == _keyGeneration)
+                {
+                    _keyCache[keyId] = key;
+                }
+            }
+        }
+
+        return key;
+    }
+
+    /// <summary>A write that changes or deletes agent keys: the key cache is emptied once it has committed (or failed).</summary>
+    private async Task<T> ChangingKeysAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_keyCacheLock)
+            {
+                _keyGeneration++;
+                _keyCache.Clear();
+            }
+        }
     }
 
     private AgentDocument? FindLiveAgent(string id) =>

@@ -478,6 +478,27 @@ public abstract class QueueConformanceTests
     }
 
     [Fact]
+    public async Task RenewLease_AskedForStopRequests_ReturnsWhatGetStopRequestsReturns()
+    {
+        var store = await CreateStoreAsync();
+        var (tenant, agent) = await NewAgentAsync(store);
+        await store.EnqueueCommandAsync(NewCommand(tenant.Id, timeoutSeconds: 30), default);
+        var claimed = Assert.Single(await ClaimAsync(store, agent, T0));
+        await RenewAsync(store, agent, T0.AddSeconds(31));
+        await store.SweepCommandsAsync(T0.AddSeconds(31), default);
+
+        // Both stores read them with a held lease's renewal, in the same transaction (round trip), as GetStopRequests does.
+        foreach (var (after, expected) in new[] { (T0, new[] { claimed.Id }), (T0.AddMinutes(5), []) })
+        {
+            var renewal = await store.RenewLeaseAsync(new LeaseRenewRequest(agent.Agent.Id, agent.Lease.HolderIdentity!, false, 40, T0.AddSeconds(32),
+                StopRequestsFinishedAfter: after), default);
+            Assert.Equal(LeaseRenewOutcome.Renewed, renewal.Outcome);
+            Assert.Equal(expected, await store.GetStopRequestsAsync(agent.Agent.Id, after, default));
+            Assert.Equal(expected, renewal.StopRequests);
+        }
+    }
+
+    [Fact]
     public async Task ListCommandsAndQueueDepth_FilterAndCount()
     {
         var store = await CreateStoreAsync();

@@ -660,6 +660,28 @@ public abstract class StoreConformanceTests
     }
 
     [Fact]
+    public async Task GetAgentByKeyAsync_LookedUpBefore_SeesRotationRevocationAndDeregistrationAtOnce()
+    {
+        // Every agent call looks its key up: a store that keeps what it read must still show each change at once.
+        var store = await CreateStoreAsync();
+        var registration = await RegisterAsync(store, null, TestData.At(1));
+        Assert.Null((await store.GetAgentByKeyAsync(registration.Key.Id, Ct))?.Key.ExpiresAt);
+
+        var newKey = TestData.NewKey(registration.Agent.Id, TestData.At(2));
+        await store.RotateAgentKeyAsync(newKey, TestData.At(60_000), Ct);
+        Assert.Equal(TestData.At(60_000), (await store.GetAgentByKeyAsync(registration.Key.Id, Ct))?.Key.ExpiresAt);
+        Assert.Null((await store.GetAgentByKeyAsync(newKey.Id, Ct))?.Key.ExpiresAt);
+
+        await store.ApplyAgentActionAsync(registration.Agent.Id, AgentAction.Revoke, TestData.At(3), Ct);
+        Assert.Equal(TestData.At(3), (await store.GetAgentByKeyAsync(newKey.Id, Ct))?.Agent.Agent.RevokedAt);
+
+        Assert.True(await store.DeregisterAgentAsync(registration.Agent.Id, TestData.At(4), Ct));
+        Assert.Null(await store.GetAgentByKeyAsync(registration.Key.Id, Ct));
+        Assert.Null(await store.GetAgentByKeyAsync(newKey.Id, Ct));
+        Assert.Null(await store.GetAgentKeyAsync(newKey.Id, Ct));
+    }
+
+    [Fact]
     public async Task RotateAgentKeyAsync_NewKey_OldKeyGetsExpiryAndNewKeyIsFound()
     {
         var store = await CreateStoreAsync();
