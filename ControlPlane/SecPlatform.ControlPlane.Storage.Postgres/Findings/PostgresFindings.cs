@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
@@ -49,9 +50,22 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         ) ON COMMIT DROP
         """;
 
-    private const string CopyStage = """
-        COPY finding_stage (ord, id, fingerprint, scanner, rule_id, title, severity, asset_kind, asset_value, host, file,
-            line, "column", port, protocol, message, cves, cwes, evidence, asset_id, asset_key, asset_host, vulnerability_ids) FROM STDIN (FORMAT BINARY)
+    /// <summary>
+    /// The batch into the staging table, in the write batch itself: one array per column (the lists per finding as array
+    /// literals, since a PostgreSQL array cannot be ragged). A binary COPY would need a round trip of its own and keep
+    /// the backend waiting while the control plane writes rows.
+    /// </summary>
+    public const string FillStage = """
+        INSERT INTO finding_stage (ord, id, fingerprint, scanner, rule_id, title, severity, asset_kind, asset_value, host, file,
+            line, "column", port, protocol, message, cves, cwes, evidence, asset_id, asset_key, asset_host, vulnerability_ids)
+        SELECT u.ord, u.id, u.fingerprint, u.scanner, u.rule_id, u.title, u.severity, u.asset_kind, u.asset_value, u.host, u.file,
+            u.line, u."column", u.port, u.protocol, u.message, u.cves::text[], u.cwes::text[], u.evidence, u.asset_id, u.asset_key,
+            u.asset_host, u.vulnerability_ids::text[]
+        FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+            $10::text[], $11::text[], $12::integer[], $13::integer[], $14::integer[], $15::text[], $16::text[], $17::text[], $18::text[],
+            $19::text[], $20::text[], $21::text[], $22::text[], $23::text[])
+            AS u(ord, id, fingerprint, scanner, rule_id, title, severity, asset_kind, asset_value, host, file,
+                line, "column", port, protocol, message, cves, cwes, evidence, asset_id, asset_key, asset_host, vulnerability_ids)
         """;
 
     /// <summary>
@@ -286,19 +300,15 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         }
 
         var kinds = await AssetKindsAsync(cancellationToken);
-        if (findings.Count > 0)
-        {
-            // Round trip 2.
-            await StageAsync(connection, findings, kinds, cancellationToken);
-        }
 
-        // Round trip 3: every write, then the commit.
+        // Round trip 2: the batch into the staging table, every write, then the commit.
         int distinct = 0, fresh = 0;
         await using (var write = new NpgsqlBatch(connection))
         {
             write.BatchCommands.Add(RowSecurity.ForTenant(tenantId));
             if (findings.Count > 0)
             {
+                write.BatchCommands.Add(Stage(findings, kinds));
                 write.BatchCommands.Add(Statement(CreateVulnerabilities, now));
                 write.BatchCommands.Add(Statement(CreateAssets, tenantId, now));
                 write.BatchCommands.Add(Statement(Mark, tenantId, reference.CommandId, attempt));
@@ -625,50 +635,77 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         return [.. rows.Select(c => new FindingStatusChange(c.FindingId, c.TenantId, c.FromStatus, c.ToStatus, c.Reason, c.Actor, c.CommandId, c.ChangedAt))];
     }
 
-    /// <summary>Binary COPY of the batch, in batch order (the first report of a repeated fingerprint wins).</summary>
-    private static async Task StageAsync(NpgsqlConnection connection, IReadOnlyList<ObservedFinding> findings,
-        IReadOnlyDictionary<string, AssetKind> kinds, CancellationToken cancellationToken)
+    /// <summary>The batch as one array per staging column, in batch order (see <see cref="FillStage"/>).</summary>
+    private static NpgsqlBatchCommand Stage(IReadOnlyList<ObservedFinding> findings, IReadOnlyDictionary<string, AssetKind> kinds)
     {
-        await using var writer = await connection.BeginBinaryImportAsync(CopyStage, cancellationToken);
-        for (var i = 0; i < findings.Count; i++)
+        var n = findings.Count;
+        var ord = new int[n];
+        var line = new int[n];
+        var column = new int[n];
+        var port = new int[n];
+        var texts = Enumerable.Range(0, 19).Select(_ => new string[n]).ToArray();
+        for (var i = 0; i < n; i++)
         {
             var f = findings[i];
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
-            // A fresh id per row: it is kept only when the fingerprint is new to the tenant.
-            await writer.WriteAsync(SecretToken.NewId(), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(f.Fingerprint, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.Scanner), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.RuleId), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.Title), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(SeverityWord(f.Severity), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.AssetKind), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.AssetValue), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.Host), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.File), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(f.Line, NpgsqlDbType.Integer, cancellationToken);
-            await writer.WriteAsync(f.Column, NpgsqlDbType.Integer, cancellationToken);
-            await writer.WriteAsync(f.Port, NpgsqlDbType.Integer, cancellationToken);
-            await writer.WriteAsync(Text(f.Protocol), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.Message), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Texts(f.Cves), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Texts(f.Cwes), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.Evidence), NpgsqlDbType.Text, cancellationToken);
-            // The asset: a fresh id (kept only when the asset is new), its identity and its host, normalized here.
+            ord[i] = i;
+            line[i] = f.Line;
+            column[i] = f.Column;
+            port[i] = f.Port;
+            // The asset: its identity and its host, normalized here.
             var kind = kinds.GetValueOrDefault(f.AssetKind) ?? new AssetKind(f.AssetKind, "", false);
             var assetKey = AssetIdentity.Normalize(kind, f.AssetValue);
-            await writer.WriteAsync(SecretToken.NewId(), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(assetKey), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(AssetIdentity.HostKey(kind, assetKey)), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(VulnerabilityIds.Of(f).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+            string[] row =
+            [
+                // Fresh ids: a finding's is kept only when the fingerprint is new to the tenant, an asset's when the asset is.
+                SecretToken.NewId(), f.Fingerprint, Text(f.Scanner), Text(f.RuleId), Text(f.Title), SeverityWord(f.Severity),
+                Text(f.AssetKind), Text(f.AssetValue), Text(f.Host), Text(f.File), Text(f.Protocol), Text(f.Message),
+                ArrayLiteral(f.Cves), ArrayLiteral(f.Cwes), Text(f.Evidence),
+                SecretToken.NewId(), Text(assetKey), Text(AssetIdentity.HostKey(kind, assetKey)), ArrayLiteral(VulnerabilityIds.Of(f)),
+            ];
+            for (var c = 0; c < row.Length; c++)
+            {
+                texts[c][i] = row[c];
+            }
         }
 
-        await writer.CompleteAsync(cancellationToken);
+        var command = new NpgsqlBatchCommand(FillStage);
+        command.Parameters.Add(new NpgsqlParameter { Value = ord });
+        for (var c = 0; c < 10; c++)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = texts[c], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        }
+
+        command.Parameters.Add(new NpgsqlParameter { Value = line });
+        command.Parameters.Add(new NpgsqlParameter { Value = column });
+        command.Parameters.Add(new NpgsqlParameter { Value = port });
+        for (var c = 10; c < 19; c++)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = texts[c], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        }
+
+        return command;
+    }
+
+    /// <summary>A list as a PostgreSQL array literal (every element quoted, so any text survives the cast to text[]).</summary>
+    private static string ArrayLiteral(IReadOnlyList<string>? values)
+    {
+        if (values is null || values.Count == 0)
+        {
+            return "{}";
+        }
+
+        var literal = new StringBuilder("{");
+        for (var i = 0; i < values.Count; i++)
+        {
+            literal.Append(i == 0 ? "\"" : ",\"").Append(Text(values[i]).Replace("\\", "\\\\", StringComparison.Ordinal)
+                .Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+        }
+
+        return literal.Append('}').ToString();
     }
 
     /// <summary>PostgreSQL text cannot hold NUL, and one in a scanner's message must not make the batch undeliverable.</summary>
     private static string Text(string? value) =>
         value is null ? "" : value.Contains('\0', StringComparison.Ordinal) ? value.Replace('\0', '\uFFFD') : value;
 
-    private static string[] Texts(List<string>? values) => values is null ? [] : [.. values.Select(Text)];
 }
