@@ -15,12 +15,11 @@ using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
 namespace SecPlatform.ControlPlane.Storage.Postgres.Findings;
 
 /// <summary>
-/// The findings half of the PostgreSQL store. An ingest is one transaction of three round trips whatever the batch
-/// size: lock and check the command row (and create the staging table), binary COPY of the batch into the staging
-/// table, then every write and the commit in one batch of statements. Each statement is driven by the 500-odd staged
-/// rows through unique indexes (one probe per staged row), never by a range of the tenant's findings, links or the
-/// attempt's observations, so its cost does not grow with the tables. The staging table is temporary, so the COPY
-/// never targets a table with row-level security (PostgreSQL refuses that), and the statements that write the
+/// The findings half of the PostgreSQL store. An ingest is one transaction of two round trips whatever the batch size:
+/// (1) begin, lock and check the command row, create the staging table; (2) the batch into the staging table (one array
+/// per column), every write, and the commit. Each write is driven by the staged rows through unique indexes (one probe
+/// per staged row), never by a range of the tenant's findings, its links or the attempt's observations, so its cost does
+/// not grow with the tables. The staging table is temporary (no row-level security), and the statements that write the
 /// tenant's tables run with <c>app.tenant_id</c> set for the transaction, which the row-level security policies read.
 /// Lock order, the same in every ingest: the command row; new vulnerabilities and new assets (inserted, in id and
 /// (kind, value) order); findings in fingerprint order; last, the assets the batch saw, in (kind, value) order, so an
