@@ -254,6 +254,9 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         // Each fingerprint once, its first report in the batch (repeats inside a batch count once).
         var findings = FirstOfEach(ingest.Findings);
         var components = ingest.Components ?? [];
+        var kinds = await AssetKindsAsync(cancellationToken);
+        // The batch's arrays before the transaction begins: no C# work while it holds the command's row lock.
+        var stage = findings.Count > 0 ? Stage(findings, kinds) : null;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
 
         // Round trip 1: begin, the lock and check, and the staging table. The transaction is begun and committed by
@@ -298,16 +301,14 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             }
         }
 
-        var kinds = await AssetKindsAsync(cancellationToken);
-
         // Round trip 2: the batch into the staging table, every write, then the commit.
         int distinct = 0, fresh = 0;
         await using (var write = new NpgsqlBatch(connection))
         {
             write.BatchCommands.Add(RowSecurity.ForTenant(tenantId));
-            if (findings.Count > 0)
+            if (stage is not null)
             {
-                write.BatchCommands.Add(Stage(findings, kinds));
+                write.BatchCommands.Add(stage);
                 write.BatchCommands.Add(Statement(CreateVulnerabilities, now));
                 write.BatchCommands.Add(Statement(CreateAssets, tenantId, now));
                 write.BatchCommands.Add(Statement(Mark, tenantId, reference.CommandId, attempt));
