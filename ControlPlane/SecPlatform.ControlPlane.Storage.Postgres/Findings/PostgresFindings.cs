@@ -107,24 +107,16 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         """;
 
     /// <summary>
-    /// Before the upsert: the fresh fingerprints whose finding is resolved become reopened, with a history row each. The
-    /// finding rows are looked up and locked one per staged row, in fingerprint order (the upsert's order), and the status
-    /// is checked again on the locked row, so two runs reopening one finding write one change. (Planned as a scan of the
-    /// tenant's findings when it was a join.) $1 tenant, $2 command, $3 now.
+    /// After the upsert: the findings it updated that were resolved become reopened, with a history row each. They are
+    /// found by primary key (the ids the upsert wrote into the stage), the only index that leads with the id: a lookup
+    /// by (tenant, fingerprint) was planned, from statistics older than a fast-growing tenant, as a scan of the tenant's
+    /// findings through another tenant-leading index, once per staged row (seconds per batch). The upsert already holds
+    /// these rows' locks, so no new lock order. $1 tenant, $2 command, $3 now.
     /// </summary>
     public const string Reopen = """
-        WITH target AS (
-            SELECT r.id
-            FROM (SELECT s.fingerprint FROM finding_stage AS s WHERE NOT s.observed ORDER BY s.fingerprint) AS n
-            CROSS JOIN LATERAL (
-                SELECT f.id FROM findings AS f
-                WHERE f.tenant_id = $1 AND f.fingerprint = n.fingerprint AND f.status = 'resolved'
-                FOR UPDATE OF f) AS r
-        ),
-        reopened AS (
+        WITH reopened AS (
             UPDATE findings AS f SET status = 'reopened'
-            FROM target AS t
-            WHERE f.id = t.id AND f.status = 'resolved'
+            WHERE f.id = ANY (ARRAY(SELECT s.finding_id FROM finding_stage AS s WHERE NOT s.inserted)) AND f.status = 'resolved'
             RETURNING f.id
         )
         INSERT INTO finding_status_history (finding_id, tenant_id, from_status, to_status, reason, actor, command_id, changed_at)
@@ -187,13 +179,14 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
     /// After the upsert, as its own statement so that its snapshot sees the links of a concurrent ingest that the upsert
     /// waited for: the links of the findings this batch updated (a finding it inserted has only the links it just wrote)
     /// that the new report no longer names. The upsert holds those findings' row locks until commit, so no later report
-    /// can interleave. The links are found by finding id (its index), one probe per updated finding. $1 tenant.
+    /// can interleave. The links are found by finding id (its index), one probe per updated finding. No tenant condition
+    /// (the ids are this tenant's, from its upsert, and row-level security applies): with one, the planner could take the
+    /// primary key's (tenant) prefix instead, a scan of all the tenant's links. No parameters.
     /// </summary>
     public const string Unlink = """
         DELETE FROM finding_vulnerabilities AS l
         USING finding_stage AS n
-        WHERE l.tenant_id = $1
-          AND l.finding_id = ANY (ARRAY(SELECT s.finding_id FROM finding_stage AS s WHERE NOT s.inserted))
+        WHERE l.finding_id = ANY (ARRAY(SELECT s.finding_id FROM finding_stage AS s WHERE NOT s.inserted))
           AND n.finding_id = l.finding_id AND NOT n.inserted
           AND NOT (l.vulnerability_id = ANY (n.vulnerability_ids))
         """;
@@ -312,9 +305,9 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
                 write.BatchCommands.Add(Statement(CreateVulnerabilities, now));
                 write.BatchCommands.Add(Statement(CreateAssets, tenantId, now));
                 write.BatchCommands.Add(Statement(Mark, tenantId, reference.CommandId, attempt));
-                write.BatchCommands.Add(Statement(Reopen, tenantId, reference.CommandId, now));
                 write.BatchCommands.Add(Statement(Upsert, tenantId, reference.CommandId, attempt, now));
-                write.BatchCommands.Add(Statement(Unlink, tenantId));
+                write.BatchCommands.Add(Statement(Reopen, tenantId, reference.CommandId, now));
+                write.BatchCommands.Add(Statement(Unlink));
             }
 
             if (components.Count > 0)
