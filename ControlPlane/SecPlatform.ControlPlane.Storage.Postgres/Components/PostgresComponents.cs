@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
@@ -19,8 +20,12 @@ namespace SecPlatform.ControlPlane.Storage.Postgres.Components;
 /// </summary>
 internal sealed class PostgresComponents(PooledDbContextFactory<ControlPlaneDbContext> contexts, NpgsqlDataSource dataSource, RowSecurity rls)
 {
-    /// <summary>$1 tenant, $2 command, $3 attempt, $4 now, then the batch's columns as arrays.</summary>
-    public const string Upsert = """
+    /// <summary>
+    /// $1 tenant, $2 command, $3 attempt, $4 now, then the batch's columns as arrays. <c>{0}</c> is where the assets of the
+    /// same batch's fresh findings join in (<see cref="UpsertWithFindingAssets"/>), so that a transaction locks every asset it
+    /// touches in one pass, in (kind, value) order.
+    /// </summary>
+    private const string UpsertTemplate = """
         WITH input AS (
             SELECT DISTINCT ON (u.asset_kind, u.asset_value, u.component_key) u.*
             FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
@@ -32,9 +37,9 @@ internal sealed class PostgresComponents(PooledDbContextFactory<ControlPlaneDbCo
         ),
         assets_seen AS (
             INSERT INTO assets AS a (id, tenant_id, kind, value, host, first_seen, last_seen)
-            SELECT DISTINCT ON (i.asset_kind, i.asset_value) i.asset_id, $1, i.asset_kind, i.asset_value, i.asset_host, $4, $4
-            FROM input AS i
-            ORDER BY i.asset_kind, i.asset_value
+            SELECT DISTINCT ON (x.asset_kind, x.asset_value) x.asset_id, $1, x.asset_kind, x.asset_value, x.asset_host, $4, $4
+            FROM (SELECT i.asset_id, i.asset_kind, i.asset_value, i.asset_host, 0 AS ord FROM input AS i{0}) AS x
+            ORDER BY x.asset_kind, x.asset_value, x.ord
             ON CONFLICT (tenant_id, kind, value) DO UPDATE SET last_seen = GREATEST(a.last_seen, excluded.last_seen)
             RETURNING a.id, a.kind, a.value
         ),
@@ -84,10 +89,24 @@ internal sealed class PostgresComponents(PooledDbContextFactory<ControlPlaneDbCo
         WHERE a.tenant_id = $1 AND a.kind = $2 AND a.value = $3 AND c.asset_id = a.id AND c.last_seen < $4
         """;
 
-    /// <summary>The batch's components, in the ingest's transaction, with the tenant set for it (<paramref name="setTenant"/>).</summary>
-    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatchCommand setTenant, string tenantId,
-        string commandId, int attempt, DateTimeOffset now, IReadOnlyList<ObservedComponent> components, IReadOnlyDictionary<string, AssetKind> kinds,
-        CancellationToken cancellationToken)
+    /// <summary>The components statement alone.</summary>
+    public static readonly string Upsert = string.Format(CultureInfo.InvariantCulture, UpsertTemplate, "");
+
+    /// <summary>
+    /// The components statement of a batch that also carries findings: the assets of its fresh staged findings (the
+    /// ingest's <c>finding_stage</c>) are upserted with the components' own, in the same pass, so the transaction takes
+    /// its asset locks once, in (kind, value) order, as every ingest does, and never holds one asset while waiting for another
+    /// out of order.
+    /// </summary>
+    public static readonly string UpsertWithFindingAssets = string.Format(CultureInfo.InvariantCulture, UpsertTemplate, """
+
+                UNION ALL
+                SELECT s.asset_id, s.asset_kind, s.asset_key, s.asset_host, 1 + s.ord FROM finding_stage AS s WHERE NOT s.observed
+        """);
+
+    /// <summary>The batch's components statement, for the ingest's write batch (which sets the tenant before it).</summary>
+    public static NpgsqlBatchCommand Command(string tenantId, string commandId, int attempt, DateTimeOffset now,
+        IReadOnlyList<ObservedComponent> components, IReadOnlyDictionary<string, AssetKind> kinds, bool withFindingAssets)
     {
         var columns = Enumerable.Range(0, 10).Select(_ => new string[components.Count]).ToArray();
         for (var i = 0; i < components.Count; i++)
@@ -102,9 +121,7 @@ internal sealed class PostgresComponents(PooledDbContextFactory<ControlPlaneDbCo
             }
         }
 
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(setTenant);
-        var upsert = new NpgsqlBatchCommand(Upsert)
+        var upsert = new NpgsqlBatchCommand(withFindingAssets ? UpsertWithFindingAssets : Upsert)
         {
             Parameters =
             {
@@ -119,8 +136,7 @@ internal sealed class PostgresComponents(PooledDbContextFactory<ControlPlaneDbCo
             upsert.Parameters.Add(new NpgsqlParameter { Value = column, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         }
 
-        batch.BatchCommands.Add(upsert);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return upsert;
     }
 
     public async Task<long> CountObservedAsync(string commandId, int attempt, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
@@ -14,12 +15,15 @@ using static SecPlatform.ControlPlane.Storage.Postgres.Mapping.EntityMapper;
 namespace SecPlatform.ControlPlane.Storage.Postgres.Findings;
 
 /// <summary>
-/// The findings half of the PostgreSQL store. An ingest is one transaction of four round trips whatever the batch
-/// size: lock and check the command row (and create the staging table), binary COPY of the batch into the staging
-/// table, one statement that writes the findings and observations, commit. The staging table is temporary, so the
-/// COPY never targets a table with row-level security (PostgreSQL refuses that), and the statement that writes the
-/// tenant's tables runs with <c>app.tenant_id</c> set for the transaction, which the row-level security policies
-/// will read. See docs/findings-ingest.md.
+/// The findings half of the PostgreSQL store. An ingest is one transaction of two round trips whatever the batch size:
+/// (1) begin, lock and check the command row, create the staging table; (2) the batch into the staging table (one array
+/// per column), every write, and the commit. Each write is driven by the staged rows through unique indexes (one probe
+/// per staged row), never by a range of the tenant's findings, its links or the attempt's observations, so its cost does
+/// not grow with the tables. The staging table is temporary (no row-level security), and the statements that write the
+/// tenant's tables run with <c>app.tenant_id</c> set for the transaction, which the row-level security policies read.
+/// Lock order, the same in every ingest: the command row; new vulnerabilities and new assets (inserted, in id and
+/// (kind, value) order); findings in fingerprint order; last, the assets the batch saw, in (kind, value) order, so an
+/// asset that many runs report (their host) is held only for the end of the last round trip. See docs/findings-ingest.md.
 /// </summary>
 internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbContext> contexts, NpgsqlDataSource dataSource, RowSecurity rls)
 {
@@ -30,6 +34,8 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
     private const string LockCommand = "SELECT agent_id, fencing_token, status, attempt, tenant_id FROM commands WHERE id = $1 FOR UPDATE";
 
     // Per transaction: nothing to clean up on a pooled connection, and it works through a transaction-mode pooler.
+    // The last four columns are filled in by the statements: observed (this attempt delivered the fingerprint before),
+    // the asset's id, and the finding the upsert wrote (and whether it inserted it).
     private const string CreateStage = """
         CREATE TEMP TABLE finding_stage (
             ord integer NOT NULL, id text COLLATE "C" NOT NULL, fingerprint text COLLATE "C" NOT NULL,
@@ -38,42 +44,97 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             line integer NOT NULL, "column" integer NOT NULL, port integer NOT NULL, protocol text NOT NULL,
             message text NOT NULL, cves text[] NOT NULL, cwes text[] NOT NULL, evidence text NOT NULL,
             asset_id text COLLATE "C" NOT NULL, asset_key text NOT NULL, asset_host text NOT NULL,
-            vulnerability_ids text[] COLLATE "C" NOT NULL
+            vulnerability_ids text[] COLLATE "C" NOT NULL,
+            observed boolean NOT NULL DEFAULT false, asset_ref text COLLATE "C", finding_id text COLLATE "C", inserted boolean
         ) ON COMMIT DROP
         """;
 
-    private const string CopyStage = """
-        COPY finding_stage (ord, id, fingerprint, scanner, rule_id, title, severity, asset_kind, asset_value, host, file,
-            line, "column", port, protocol, message, cves, cwes, evidence, asset_id, asset_key, asset_host, vulnerability_ids) FROM STDIN (FORMAT BINARY)
+    /// <summary>
+    /// The batch into the staging table, in the write batch itself: one array per column (the lists per finding as array
+    /// literals, since a PostgreSQL array cannot be ragged). A binary COPY would need a round trip of its own and keep
+    /// the backend waiting while the control plane writes rows.
+    /// </summary>
+    public const string FillStage = """
+        INSERT INTO finding_stage (ord, id, fingerprint, scanner, rule_id, title, severity, asset_kind, asset_value, host, file,
+            line, "column", port, protocol, message, cves, cwes, evidence, asset_id, asset_key, asset_host, vulnerability_ids)
+        SELECT u.ord, u.id, u.fingerprint, u.scanner, u.rule_id, u.title, u.severity, u.asset_kind, u.asset_value, u.host, u.file,
+            u.line, u."column", u.port, u.protocol, u.message, u.cves::text[], u.cwes::text[], u.evidence, u.asset_id, u.asset_key,
+            u.asset_host, u.vulnerability_ids::text[]
+        FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+            $10::text[], $11::text[], $12::integer[], $13::integer[], $14::integer[], $15::text[], $16::text[], $17::text[], $18::text[],
+            $19::text[], $20::text[], $21::text[], $22::text[], $23::text[])
+            AS u(ord, id, fingerprint, scanner, rule_id, title, severity, asset_kind, asset_value, host, file,
+                line, "column", port, protocol, message, cves, cwes, evidence, asset_id, asset_key, asset_host, vulnerability_ids)
         """;
 
     /// <summary>
-    /// The batch, first report of each fingerprint; the fingerprints this attempt has not delivered yet; their
-    /// findings inserted or updated (one row each, so ON CONFLICT never meets a row twice); then their
-    /// observations, carrying the finding ids the upsert returned. The observations are written last because the
-    /// parts of one statement share a snapshot: an UPDATE here could not see observations inserted by a sibling
-    /// part, so finding_id could not be filled in afterwards. Rows go in in fingerprint order, so two ingests of one
-    /// tenant that meet on the same findings (two agents seeing the same service) wait for each other in one
-    /// direction only and never deadlock.
-    /// $1 tenant, $2 command, $3 attempt, $4 now.
+    /// First in the write, so every ingest takes these locks before any finding's, in id order: the vulnerabilities the
+    /// staged findings name, created when new (a definition is global; which tenant's findings name it is in the links).
+    /// $1 now.
+    /// </summary>
+    public const string CreateVulnerabilities = """
+        INSERT INTO vulnerabilities (id, first_seen)
+        SELECT DISTINCT v.id, $1::timestamptz FROM finding_stage AS s CROSS JOIN LATERAL unnest(s.vulnerability_ids) AS v(id)
+        ORDER BY v.id
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    /// <summary>
+    /// The batch's assets that the tenant does not have yet, inserted in (kind, value) order (a new asset's first report
+    /// in the batch names its host). Known assets are neither changed nor locked here: their <c>last_seen</c> moves in
+    /// <see cref="TouchAssets"/>, at the end. A statement of its own so that the next one's snapshot sees an asset that a
+    /// concurrent ingest inserted and this one waited for. $1 tenant, $2 now.
+    /// </summary>
+    public const string CreateAssets = """
+        INSERT INTO assets (id, tenant_id, kind, value, host, first_seen, last_seen)
+        SELECT DISTINCT ON (s.asset_kind, s.asset_key) s.asset_id, $1, s.asset_kind, s.asset_key, s.asset_host, $2, $2
+        FROM finding_stage AS s
+        ORDER BY s.asset_kind, s.asset_key, s.ord
+        ON CONFLICT (tenant_id, kind, value) DO NOTHING
+        """;
+
+    /// <summary>
+    /// Marks each staged row: whether this attempt delivered the fingerprint before (the primary key of the observations)
+    /// and the id of its asset (the unique (tenant, kind, value) index). Scalar subqueries, so each is one index probe
+    /// per staged row whatever the statistics say: a join here was planned as a scan of all the attempt's observations,
+    /// which grows with every batch. $1 tenant, $2 command, $3 attempt.
+    /// </summary>
+    public const string Mark = """
+        UPDATE finding_stage AS s SET
+            observed = (SELECT true FROM finding_observations AS o
+                        WHERE o.command_id = $2 AND o.attempt = $3 AND o.fingerprint = s.fingerprint) IS NOT NULL,
+            asset_ref = (SELECT a.id FROM assets AS a WHERE a.tenant_id = $1 AND a.kind = s.asset_kind AND a.value = s.asset_key)
+        """;
+
+    /// <summary>
+    /// After the upsert: the findings it updated that were resolved become reopened, with a history row each. They are
+    /// found by primary key (the ids the upsert wrote into the stage), the only index that leads with the id: a lookup
+    /// by (tenant, fingerprint) was planned, from statistics older than a fast-growing tenant, as a scan of the tenant's
+    /// findings through another tenant-leading index, once per staged row (seconds per batch). The upsert already holds
+    /// these rows' locks, so no new lock order. $1 tenant, $2 command, $3 now.
+    /// </summary>
+    public const string Reopen = """
+        WITH reopened AS (
+            UPDATE findings AS f SET status = 'reopened'
+            WHERE f.id = ANY (ARRAY(SELECT s.finding_id FROM finding_stage AS s WHERE NOT s.inserted)) AND f.status = 'resolved'
+            RETURNING f.id
+        )
+        INSERT INTO finding_status_history (finding_id, tenant_id, from_status, to_status, reason, actor, command_id, changed_at)
+        SELECT r.id, $1, 'resolved', 'reopened', 'seen again', 'system', $2, $3 FROM reopened AS r
+        """;
+
+    /// <summary>
+    /// The staged fingerprints this attempt has not delivered yet (the stage holds each fingerprint once, its first report
+    /// in the batch): their findings inserted or updated (one row each, so ON CONFLICT never meets a row twice), in
+    /// fingerprint order, so two ingests of one tenant that meet on the same findings (two agents seeing the same
+    /// service) wait for each other in one direction only and never deadlock; their vulnerability links; their
+    /// observations, carrying the finding ids the upsert returned (written last because the parts of one statement share
+    /// a snapshot); the scan's counts; and, in the stage, which finding each row wrote and whether it was new (for
+    /// <see cref="Unlink"/>). $1 tenant, $2 command, $3 attempt, $4 now.
     /// </summary>
     public const string Upsert = $"""
-        WITH batch AS (
-            SELECT DISTINCT ON (s.fingerprint) s.* FROM finding_stage AS s ORDER BY s.fingerprint, s.ord
-        ),
-        fresh AS (
-            SELECT b.* FROM batch AS b
-            WHERE NOT EXISTS (
-                SELECT 1 FROM finding_observations AS o
-                WHERE o.command_id = $2 AND o.attempt = $3 AND o.fingerprint = b.fingerprint)
-        ),
-        assets_seen AS (
-            INSERT INTO assets AS a (id, tenant_id, kind, value, host, first_seen, last_seen)
-            SELECT DISTINCT ON (n.asset_kind, n.asset_key) n.asset_id, $1, n.asset_kind, n.asset_key, n.asset_host, $4, $4
-            FROM fresh AS n
-            ORDER BY n.asset_kind, n.asset_key, n.ord
-            ON CONFLICT (tenant_id, kind, value) DO UPDATE SET last_seen = GREATEST(a.last_seen, excluded.last_seen)
-            RETURNING a.id, a.kind, a.value
+        WITH fresh AS (
+            SELECT s.* FROM finding_stage AS s WHERE NOT s.observed
         ),
         upserted AS (
             INSERT INTO findings AS f (id, tenant_id, fingerprint, scanner, rule_id, title, severity, asset_kind, asset_value,
@@ -81,9 +142,8 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
                 first_seen, last_seen, occurrences, last_command_id, asset_id)
             SELECT n.id, $1, n.fingerprint, n.scanner, n.rule_id, n.title, n.severity, n.asset_kind, n.asset_value,
                 n.host, n.file, n.line, n."column", n.port, n.protocol, n.message, n.cves, n.cwes, n.evidence,
-                $4, $4, 1, $2, sa.id
+                $4, $4, 1, $2, n.asset_ref
             FROM fresh AS n
-            JOIN assets_seen AS sa ON sa.kind = n.asset_kind AND sa.value = n.asset_key
             ORDER BY n.fingerprint
             ON CONFLICT (tenant_id, fingerprint) DO UPDATE SET
                 scanner = excluded.scanner, rule_id = excluded.rule_id, title = excluded.title, severity = excluded.severity,
@@ -106,63 +166,44 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
             SELECT $1, $2, $3, u.fingerprint, u.id, $4 FROM upserted AS u
             RETURNING 1
         ),
+        noted AS (
+            UPDATE finding_stage AS s SET finding_id = u.id, inserted = u.inserted
+            FROM upserted AS u
+            WHERE s.fingerprint = u.fingerprint
+        ),
         {PostgresScans.CountFindingsCte}
-        SELECT (SELECT count(*) FROM batch)::integer, (SELECT count(*) FROM observed)::integer
-        """;
-
-    /// <summary>
-    /// First in the write, so every ingest takes these locks before any finding's, in id order: the vulnerabilities the
-    /// staged findings name, created when new (a definition is global; which tenant's findings name it is in the links).
-    /// $1 now.
-    /// </summary>
-    public const string CreateVulnerabilities = """
-        INSERT INTO vulnerabilities (id, first_seen)
-        SELECT DISTINCT v.id, $1::timestamptz FROM finding_stage AS s CROSS JOIN LATERAL unnest(s.vulnerability_ids) AS v(id)
-        ORDER BY v.id
-        ON CONFLICT (id) DO NOTHING
+        SELECT (SELECT count(*) FROM finding_stage)::integer, (SELECT count(*) FROM observed)::integer
         """;
 
     /// <summary>
     /// After the upsert, as its own statement so that its snapshot sees the links of a concurrent ingest that the upsert
-    /// waited for: the links of the batch's findings whose latest report is this command's and no longer names them.
-    /// The upsert holds those findings' row locks until commit, so no later report can interleave.
-    /// $1 tenant, $2 command.
+    /// waited for: the links of the findings this batch updated (a finding it inserted has only the links it just wrote)
+    /// that the new report no longer names. The upsert holds those findings' row locks until commit, so no later report
+    /// can interleave. The links are found by finding id (its index), one probe per updated finding. No tenant condition
+    /// (the ids are this tenant's, from its upsert, and row-level security applies): with one, the planner could take the
+    /// primary key's (tenant) prefix instead, a scan of all the tenant's links. No parameters.
     /// </summary>
     public const string Unlink = """
         DELETE FROM finding_vulnerabilities AS l
-        USING findings AS f
-        JOIN (SELECT DISTINCT ON (s.fingerprint) s.fingerprint, s.vulnerability_ids FROM finding_stage AS s ORDER BY s.fingerprint, s.ord) AS n
-            ON n.fingerprint = f.fingerprint
-        WHERE f.tenant_id = $1 AND f.last_command_id = $2 AND l.tenant_id = $1 AND l.finding_id = f.id
+        USING finding_stage AS n
+        WHERE l.finding_id = ANY (ARRAY(SELECT s.finding_id FROM finding_stage AS s WHERE NOT s.inserted))
+          AND n.finding_id = l.finding_id AND NOT n.inserted
           AND NOT (l.vulnerability_id = ANY (n.vulnerability_ids))
         """;
 
     /// <summary>
-    /// Before the upsert, in the same transaction: the batch's fresh fingerprints whose finding is resolved become
-    /// reopened, with a history row each. The rows are locked in fingerprint order (the upsert's order), and the
-    /// status is checked again on the locked row, so two runs reopening one finding write one change.
-    /// $1 tenant, $2 command, $3 attempt, $4 now.
+    /// Last before the commit: the assets of the fresh findings seen now (<c>last_seen</c> moves forward, never back),
+    /// locked in (kind, value) order. Many runs of a tenant report the same assets (a host, a repository), so these are
+    /// its most contended rows: updating them last holds their locks for the end of one round trip instead of the whole
+    /// transaction (when they came first, concurrent batches of one tenant ran one at a time). $1 tenant, $2 now.
     /// </summary>
-    public const string Reopen = """
-        WITH target AS (
-            SELECT f.id, f.status FROM findings AS f
-            WHERE f.tenant_id = $1 AND f.status = 'resolved'
-              AND f.fingerprint IN (
-                SELECT s.fingerprint FROM finding_stage AS s
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM finding_observations AS o
-                    WHERE o.command_id = $2 AND o.attempt = $3 AND o.fingerprint = s.fingerprint))
-            ORDER BY f.fingerprint
-            FOR UPDATE OF f
-        ),
-        reopened AS (
-            UPDATE findings AS f SET status = 'reopened'
-            FROM target AS t
-            WHERE f.id = t.id AND f.status = 'resolved'
-            RETURNING f.id
-        )
-        INSERT INTO finding_status_history (finding_id, tenant_id, from_status, to_status, reason, actor, command_id, changed_at)
-        SELECT r.id, $1, 'resolved', 'reopened', 'seen again', 'system', $2, $4 FROM reopened AS r
+    public const string TouchAssets = """
+        INSERT INTO assets AS a (id, tenant_id, kind, value, host, first_seen, last_seen)
+        SELECT DISTINCT ON (s.asset_kind, s.asset_key) s.asset_id, $1, s.asset_kind, s.asset_key, s.asset_host, $2, $2
+        FROM finding_stage AS s
+        WHERE NOT s.observed
+        ORDER BY s.asset_kind, s.asset_key, s.ord
+        ON CONFLICT (tenant_id, kind, value) DO UPDATE SET last_seen = excluded.last_seen WHERE a.last_seen < excluded.last_seen
         """;
 
     /// <summary>
@@ -209,85 +250,128 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
     {
         var reference = ingest.Command;
         var now = Utc(ingest.Now);
+        // Each fingerprint once, its first report in the batch (repeats inside a batch count once).
+        var findings = FirstOfEach(ingest.Findings);
+        var components = ingest.Components ?? [];
+        var kinds = await AssetKindsAsync(cancellationToken);
+        // The batch's arrays before the transaction begins: no C# work while it holds the command's row lock.
+        var stage = findings.Count > 0 ? Stage(findings, kinds) : null;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // One round trip: the lock and check, and the staging table (dropped with the rollback when the check fails).
+        // Round trip 1: begin, the lock and check, and the staging table. The transaction is begun and committed by
+        // statements (not NpgsqlTransaction) so that the commit rides in the last batch instead of a round trip of its own;
+        // Npgsql rolls back whatever a failure leaves open when the connection goes back to the pool.
         string tenantId;
         int attempt;
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        await using (var batch = new NpgsqlBatch(connection))
         {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
             // The call's context first (the agent's tenant, or the platform for a platform agent): the lock must see the row.
             batch.BatchCommands.Add(rls.Command());
             batch.BatchCommands.Add(new NpgsqlBatchCommand(LockCommand) { Parameters = { new() { Value = reference.CommandId } } });
-            if (ingest.Findings.Count > 0)
+            if (findings.Count > 0)
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(CreateStage));
             }
 
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            await reader.NextResultAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0) || reader.GetString(0) != reference.AgentId)
+            CommandUpdateOutcome? refused = null;
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
-                return new FindingIngestResult(CommandUpdateOutcome.NotFound, 0, 0);
+                await reader.NextResultAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0) || reader.GetString(0) != reference.AgentId)
+                {
+                    refused = CommandUpdateOutcome.NotFound;
+                }
+                else if (reader.GetInt64(1) != reference.FencingToken || reader.GetString(2) is not ("claimed" or "running"))
+                {
+                    refused = CommandUpdateOutcome.Stale;
+                }
+
+                attempt = refused is null ? reader.GetInt32(3) : 0;
+                tenantId = refused is null ? reader.GetString(4) : "";
             }
 
-            var active = reader.GetString(2) is "claimed" or "running";
-            if (reader.GetInt64(1) != reference.FencingToken || !active)
+            if (refused is { } outcome)
             {
-                return new FindingIngestResult(CommandUpdateOutcome.Stale, 0, 0);
+                // Nothing written; the staging table goes with the rollback.
+                await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                await rollback.ExecuteNonQueryAsync(cancellationToken);
+                return new FindingIngestResult(outcome, 0, 0);
             }
-
-            attempt = reader.GetInt32(3);
-            tenantId = reader.GetString(4);
         }
 
-        var kinds = await AssetKindsAsync(cancellationToken);
-        if (ingest.Components is { Count: > 0 } components)
-        {
-            await PostgresComponents.WriteAsync(connection, transaction, RowSecurity.ForTenant(tenantId),
-                tenantId, reference.CommandId, attempt, ingest.Now, components, kinds, cancellationToken);
-        }
-
-        if (ingest.Findings.Count == 0)
-        {
-            await transaction.CommitAsync(cancellationToken);
-            return new FindingIngestResult(CommandUpdateOutcome.Applied, 0, 0);
-        }
-
-        await StageAsync(connection, ingest.Findings, kinds, cancellationToken);
-
-        int distinct, fresh;
-        await using (var write = new NpgsqlBatch(connection, transaction))
+        // Round trip 2: the batch into the staging table, every write, then the commit.
+        int distinct = 0, fresh = 0;
+        await using (var write = new NpgsqlBatch(connection))
         {
             write.BatchCommands.Add(RowSecurity.ForTenant(tenantId));
-            write.BatchCommands.Add(new NpgsqlBatchCommand(CreateVulnerabilities) { Parameters = { new() { Value = now } } });
-            foreach (var sql in (string[])[Reopen, Upsert])
+            if (stage is not null)
             {
-                write.BatchCommands.Add(new NpgsqlBatchCommand(sql)
-                {
-                    Parameters =
-                    {
-                        new() { Value = tenantId },
-                        new() { Value = reference.CommandId },
-                        new() { Value = attempt },
-                        new() { Value = now },
-                    },
-                });
+                write.BatchCommands.Add(stage);
+                write.BatchCommands.Add(Statement(CreateVulnerabilities, now));
+                write.BatchCommands.Add(Statement(CreateAssets, tenantId, now));
+                write.BatchCommands.Add(Statement(Mark, tenantId, reference.CommandId, attempt));
+                write.BatchCommands.Add(Statement(Upsert, tenantId, reference.CommandId, attempt, now));
+                write.BatchCommands.Add(Statement(Reopen, tenantId, reference.CommandId, now));
+                write.BatchCommands.Add(Statement(Unlink));
             }
 
-            write.BatchCommands.Add(new NpgsqlBatchCommand(Unlink) { Parameters = { new() { Value = tenantId }, new() { Value = reference.CommandId } } });
+            if (components.Count > 0)
+            {
+                // It upserts the fresh findings' assets with its own, in one pass.
+                write.BatchCommands.Add(PostgresComponents.Command(tenantId, reference.CommandId, attempt, ingest.Now, components, kinds,
+                    withFindingAssets: findings.Count > 0));
+            }
+            else if (findings.Count > 0)
+            {
+                write.BatchCommands.Add(Statement(TouchAssets, tenantId, now));
+            }
 
-            // Result sets: set_config's, then the upsert's (the vulnerability, reopen and unlink statements return no rows).
+            write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+
+            // Result sets: set_config's, then the upsert's (no other statement returns rows).
             await using var reader = await write.ExecuteReaderAsync(cancellationToken);
-            await reader.NextResultAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            distinct = reader.GetInt32(0);
-            fresh = reader.GetInt32(1);
+            if (findings.Count > 0)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                distinct = reader.GetInt32(0);
+                fresh = reader.GetInt32(1);
+            }
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return new FindingIngestResult(CommandUpdateOutcome.Applied, fresh, distinct - fresh);
+    }
+
+    private static NpgsqlBatchCommand Statement(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    /// <summary>The first report of each fingerprint, in batch order (the batch as it is when it has no repeat).</summary>
+    private static IReadOnlyList<ObservedFinding> FirstOfEach(IReadOnlyList<ObservedFinding> findings)
+    {
+        var seen = new HashSet<string>(findings.Count, StringComparer.Ordinal);
+        List<ObservedFinding>? firsts = null;
+        for (var i = 0; i < findings.Count; i++)
+        {
+            if (!seen.Add(findings[i].Fingerprint))
+            {
+                firsts ??= [.. findings.Take(i)];
+            }
+            else
+            {
+                firsts?.Add(findings[i]);
+            }
+        }
+
+        return firsts ?? findings;
     }
 
     public async Task<long> CountObservedAsync(string commandId, int attempt, CancellationToken cancellationToken)
@@ -548,50 +632,77 @@ internal sealed class PostgresFindings(PooledDbContextFactory<ControlPlaneDbCont
         return [.. rows.Select(c => new FindingStatusChange(c.FindingId, c.TenantId, c.FromStatus, c.ToStatus, c.Reason, c.Actor, c.CommandId, c.ChangedAt))];
     }
 
-    /// <summary>Binary COPY of the batch, in batch order (the first report of a repeated fingerprint wins).</summary>
-    private static async Task StageAsync(NpgsqlConnection connection, IReadOnlyList<ObservedFinding> findings,
-        IReadOnlyDictionary<string, AssetKind> kinds, CancellationToken cancellationToken)
+    /// <summary>The batch as one array per staging column, in batch order (see <see cref="FillStage"/>).</summary>
+    private static NpgsqlBatchCommand Stage(IReadOnlyList<ObservedFinding> findings, IReadOnlyDictionary<string, AssetKind> kinds)
     {
-        await using var writer = await connection.BeginBinaryImportAsync(CopyStage, cancellationToken);
-        for (var i = 0; i < findings.Count; i++)
+        var n = findings.Count;
+        var ord = new int[n];
+        var line = new int[n];
+        var column = new int[n];
+        var port = new int[n];
+        var texts = Enumerable.Range(0, 19).Select(_ => new string[n]).ToArray();
+        for (var i = 0; i < n; i++)
         {
             var f = findings[i];
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
-            // A fresh id per row: it is kept only when the fingerprint is new to the tenant.
-            await writer.WriteAsync(SecretToken.NewId(), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(f.Fingerprint, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.Scanner), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.RuleId), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.Title), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(SeverityWord(f.Severity), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.AssetKind), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.AssetValue), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.Host), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.File), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(f.Line, NpgsqlDbType.Integer, cancellationToken);
-            await writer.WriteAsync(f.Column, NpgsqlDbType.Integer, cancellationToken);
-            await writer.WriteAsync(f.Port, NpgsqlDbType.Integer, cancellationToken);
-            await writer.WriteAsync(Text(f.Protocol), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.Message), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Texts(f.Cves), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Texts(f.Cwes), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(f.Evidence), NpgsqlDbType.Text, cancellationToken);
-            // The asset: a fresh id (kept only when the asset is new), its identity and its host, normalized here.
+            ord[i] = i;
+            line[i] = f.Line;
+            column[i] = f.Column;
+            port[i] = f.Port;
+            // The asset: its identity and its host, normalized here.
             var kind = kinds.GetValueOrDefault(f.AssetKind) ?? new AssetKind(f.AssetKind, "", false);
             var assetKey = AssetIdentity.Normalize(kind, f.AssetValue);
-            await writer.WriteAsync(SecretToken.NewId(), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(assetKey), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(Text(AssetIdentity.HostKey(kind, assetKey)), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(VulnerabilityIds.Of(f).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+            string[] row =
+            [
+                // Fresh ids: a finding's is kept only when the fingerprint is new to the tenant, an asset's when the asset is.
+                SecretToken.NewId(), f.Fingerprint, Text(f.Scanner), Text(f.RuleId), Text(f.Title), SeverityWord(f.Severity),
+                Text(f.AssetKind), Text(f.AssetValue), Text(f.Host), Text(f.File), Text(f.Protocol), Text(f.Message),
+                ArrayLiteral(f.Cves), ArrayLiteral(f.Cwes), Text(f.Evidence),
+                SecretToken.NewId(), Text(assetKey), Text(AssetIdentity.HostKey(kind, assetKey)), ArrayLiteral(VulnerabilityIds.Of(f)),
+            ];
+            for (var c = 0; c < row.Length; c++)
+            {
+                texts[c][i] = row[c];
+            }
         }
 
-        await writer.CompleteAsync(cancellationToken);
+        var command = new NpgsqlBatchCommand(FillStage);
+        command.Parameters.Add(new NpgsqlParameter { Value = ord });
+        for (var c = 0; c < 10; c++)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = texts[c], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        }
+
+        command.Parameters.Add(new NpgsqlParameter { Value = line });
+        command.Parameters.Add(new NpgsqlParameter { Value = column });
+        command.Parameters.Add(new NpgsqlParameter { Value = port });
+        for (var c = 10; c < 19; c++)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = texts[c], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        }
+
+        return command;
+    }
+
+    /// <summary>A list as a PostgreSQL array literal (every element quoted, so any text survives the cast to text[]).</summary>
+    private static string ArrayLiteral(IReadOnlyList<string>? values)
+    {
+        if (values is null || values.Count == 0)
+        {
+            return "{}";
+        }
+
+        var literal = new StringBuilder("{");
+        for (var i = 0; i < values.Count; i++)
+        {
+            literal.Append(i == 0 ? "\"" : ",\"").Append(Text(values[i]).Replace("\\", "\\\\", StringComparison.Ordinal)
+                .Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+        }
+
+        return literal.Append('}').ToString();
     }
 
     /// <summary>PostgreSQL text cannot hold NUL, and one in a scanner's message must not make the batch undeliverable.</summary>
     private static string Text(string? value) =>
         value is null ? "" : value.Contains('\0', StringComparison.Ordinal) ? value.Replace('\0', '\uFFFD') : value;
 
-    private static string[] Texts(List<string>? values) => values is null ? [] : [.. values.Select(Text)];
 }

@@ -74,6 +74,21 @@ public abstract partial class FindingConformanceTests
     }
 
     [Fact]
+    public async Task Ingest_AttemptRepeatsAFingerprintNamingOtherIds_RepeatSkippedWholeLinksKept()
+    {
+        // A fingerprint the attempt already delivered is skipped (its first report stands), and so are its links.
+        var store = await CreateStoreAsync();
+        var run = await NewScanAsync(store, at: T0);
+        await IngestAsync(store, run, [Naming(ScriptFinding("a"), "CVE-2020-1111")], T1);
+
+        var repeat = await IngestAsync(store, run, [Naming(ScriptFinding("a"), "CVE-2020-2222"), Naming(ScriptFinding("b"), "CVE-2020-2222")], T2);
+
+        Assert.Equal(new FindingIngestResult(CommandUpdateOutcome.Applied, 1, 1), repeat);
+        Assert.Equal(Fingerprints("a"), FingerprintsOf(await ListAsync(store, new FindingQuery(run.Tenant.Id, Cve: "CVE-2020-1111"))));
+        Assert.Equal(Fingerprints("b"), FingerprintsOf(await ListAsync(store, new FindingQuery(run.Tenant.Id, Cve: "CVE-2020-2222"))));
+    }
+
+    [Fact]
     public async Task ListTenantVulnerabilities_Pages_ResumeAfterTheLastId()
     {
         var store = await CreateStoreAsync();

@@ -58,6 +58,24 @@ public abstract partial class FindingConformanceTests
     }
 
     [Fact]
+    public async Task IngestFindings_ListElementsWithQuotesBackslashesBracesAndCommas_ComeBackAsReported()
+    {
+        // The PostgreSQL store sends each finding's lists as array literals: every element must survive whatever it holds.
+        var store = await CreateStoreAsync();
+        var run = await NewRunAsync(store);
+        List<string> awkward = ["a \"quoted\" id", "back\\slash\\", "{braces}", "comma, inside", "", "NULL", " spaced ", "Ünïcode\ttab\nline", "CVE-2024-3094"];
+        ObservedFinding[] batch = [FileFinding("lists", cves: awkward, cwes: [.. awkward.AsEnumerable().Reverse()]), FileFinding("empty", cves: [], cwes: [])];
+
+        Assert.Equal(new FindingIngestResult(CommandUpdateOutcome.Applied, 2, 0), await IngestAsync(store, run, batch, T1));
+
+        var listed = await ListAsync(store, new FindingQuery(run.Tenant.Id));
+        foreach (var observed in batch)
+        {
+            AssertObserved(observed, Assert.Single(listed, f => f.Observed.Fingerprint == observed.Fingerprint).Observed);
+        }
+    }
+
+    [Fact]
     public async Task IngestFindings_ClaimedThenRunning_BothAccepted()
     {
         var store = await CreateStoreAsync();
@@ -450,6 +468,50 @@ public abstract partial class FindingConformanceTests
         Assert.Equal(40, listed.Count);
         Assert.All(listed, f => Assert.Equal(2, f.Occurrences));
         Assert.All(listed, f => Assert.Contains(f.LastCommandId, new[] { first.Command.Id, second.Command.Id }));
+    }
+
+    [Fact]
+    public async Task IngestFindings_ConcurrentRunsOnSharedAssetsSomeWithComponents_AllAppliedCountsExactAssetsSeenAtTheLatest()
+    {
+        // Every run of a tenant reports the same five assets, in its own order, and two also carry components on them:
+        // the asset rows are what concurrent batches of one tenant share, so the lock order must hold (no deadlock).
+        var store = await CreateStoreAsync();
+        var first = await NewRunAsync(store);
+        List<Run> runs = [first];
+        for (var i = 0; i < 3; i++)
+        {
+            runs.Add(await NewRunAsync(store, first.Tenant, await RegisterAsync(store, first.Tenant.Id)));
+        }
+
+        ObservedFinding OnAsset(int i) => new()
+        {
+            Fingerprint = Fingerprint($"shared{i}"),
+            Scanner = "shellcheck",
+            RuleId = "SC2086",
+            Severity = Severity.Low,
+            AssetKind = "path",
+            AssetValue = $"host-1.example.test:/srv/app/{i % 5}.sh",
+        };
+        var findings = Enumerable.Range(0, 30).Select(OnAsset).ToArray();
+        var times = new[] { T1, T2, T3, T4 };
+        var results = await Task.WhenAll(runs.Select((run, r) => Task.Run(() =>
+        {
+            var batch = r % 2 == 0 ? findings : [.. Enumerable.Reverse(findings)];
+            IReadOnlyList<ObservedComponent>? components = r < 2
+                ? [.. Enumerable.Range(0, 5).Reverse().Select(i => new ObservedComponent("lib", "1.0", $"pkg:npm/lib@1.{i}", "library", "path", $"host-1.example.test:/srv/app/{i}.sh"))]
+                : null;
+            return Findings(store).IngestFindingsAsync(new FindingIngest(run.Ref, batch, times[r], components), default);
+        })));
+
+        // New to each attempt (the ack's count), once per finding in the tenant.
+        Assert.All(results, r => Assert.Equal(new FindingIngestResult(CommandUpdateOutcome.Applied, 30, 0), r));
+        var listed = await ListAsync(store, new FindingQuery(first.Tenant.Id));
+        Assert.Equal(30, listed.Count);
+        Assert.All(listed, f => Assert.Equal(4, f.Occurrences));
+        var assets = await ListAssetsAsync(store, new AssetQuery(first.Tenant.Id));
+        Assert.Equal(5, assets.Count);
+        Assert.All(assets, a => Assert.Equal(T4, a.LastSeen));
+        Assert.Equal(assets.Select(a => a.Id).Order(StringComparer.Ordinal), listed.Select(f => f.AssetId).Distinct().Order(StringComparer.Ordinal));
     }
 
     // ---- helpers ----

@@ -83,6 +83,37 @@ public sealed class PostgresFindingStoreTests(PostgresServer server) : IClassFix
     }
 
     [Fact]
+    public async Task IngestFindings_WriteFailsInsideTheBatch_NothingWrittenAndThePooledConnectionServesTheNextBatch()
+    {
+        // The ingest begins and commits its transaction with statements (the commit rides in the write batch): a failure
+        // in that batch must roll everything back and leave no open transaction on the pooled connection.
+        var store = await _stores.CreateAsync();
+        var run = await NewRunAsync(store);
+        var unknownKind = Observed("bad");
+        unknownKind = new ObservedFinding
+        {
+            Fingerprint = unknownKind.Fingerprint, Scanner = "shellcheck", RuleId = "SC2086", Severity = Severity.Low,
+            AssetKind = "no-such-kind", AssetValue = "/srv/app/bad.sh",
+        };
+
+        for (var i = 0; i < 3; i++)
+        {
+            var failed = await Assert.ThrowsAsync<PostgresException>(() =>
+                store.IngestFindingsAsync(new FindingIngest(run.Ref, [Observed("a"), unknownKind], T0.AddSeconds(1)), default));
+            Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, failed.SqlState);
+        }
+
+        Assert.Empty(await store.ListFindingsAsync(new FindingQuery(run.TenantId), PageRequest.First(), default));
+        Assert.Equal(new FindingIngestResult(CommandUpdateOutcome.Applied, 2, 0),
+            await store.IngestFindingsAsync(new FindingIngest(run.Ref, [Observed("a"), Observed("b")], T0.AddSeconds(2)), default));
+        Assert.Equal(new FindingIngestResult(CommandUpdateOutcome.Stale, 0, 0),
+            await store.IngestFindingsAsync(new FindingIngest(run.Ref with { FencingToken = 99 }, [Observed("c")], T0.AddSeconds(3)), default));
+        Assert.Equal(new FindingIngestResult(CommandUpdateOutcome.Applied, 1, 1),
+            await store.IngestFindingsAsync(new FindingIngest(run.Ref, [Observed("b"), Observed("c")], T0.AddSeconds(4)), default));
+        Assert.Equal(3, (await store.ListFindingsAsync(new FindingQuery(run.TenantId), PageRequest.First(), default)).Count);
+    }
+
+    [Fact]
     public async Task Findings_SeverityStoredAsWord_OtherWordsRefusedByCheckConstraint()
     {
         var store = await _stores.CreateAsync();
