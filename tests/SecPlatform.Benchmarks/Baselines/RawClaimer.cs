@@ -6,21 +6,12 @@ namespace SecPlatform.Benchmarks.Baselines;
 /// <summary>
 /// The store's claim for a tenant agent, raw: on one connection, prepared once, the store's one claim statement of
 /// <c>batch</c> commands of the tenant in its own (implicit) transaction, as the store sends it; and for claim + complete
-/// the store's completion (lock the row, update it, commit).
+/// the store's completion of a held command, its one fenced <c>UPDATE</c> (<c>CompleteHeld</c>), likewise.
 /// </summary>
 internal sealed class RawClaimer : IAsyncDisposable
 {
-    private const string LockCommand = "SELECT * FROM commands WHERE id = $1 FOR UPDATE";
-
-    private const string Complete = """
-        UPDATE commands SET status = 'succeeded', status_reason = '', finished_at = $2, exit_code = 0, summary = 'ok', error = '',
-            log_tail = '', finding_count = 0, truncated = false, stop_requested = false, deadline = NULL
-        WHERE id = $1
-        """;
-
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlCommand _claim;
-    private readonly NpgsqlCommand _lock;
     private readonly NpgsqlCommand _complete;
 
     private RawClaimer(NpgsqlConnection connection, string tenantId, string agentId, int batch)
@@ -40,13 +31,23 @@ internal sealed class RawClaimer : IAsyncDisposable
             },
         };
 
-        _lock = new NpgsqlCommand(LockCommand, connection) { Parameters = { new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = "" } } };
-        _complete = new NpgsqlCommand(Complete, connection)
+        // $1 command, $2 agent, $3 fencing token, then the outcome: succeeded, exit code 0, nothing delivered.
+        _complete = new NpgsqlCommand(StoreSql.CompleteHeld, connection)
         {
             Parameters =
             {
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = "" },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = agentId },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = 0L },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = "succeeded" },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = "" },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = DateTime.UtcNow },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = 0 },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = "ok" },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = "" },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = "" },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = 0L },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = false },
             },
         };
     }
@@ -60,38 +61,34 @@ internal sealed class RawClaimer : IAsyncDisposable
         await claimer._claim.PrepareAsync(cancellationToken);
         if (complete)
         {
-            await claimer._lock.PrepareAsync(cancellationToken);
             await claimer._complete.PrepareAsync(cancellationToken);
         }
 
         return claimer;
     }
 
-    /// <summary>One claim statement; the ids claimed go into <paramref name="claimed"/>.</summary>
-    public async Task ClaimAsync(List<string> claimed, CancellationToken cancellationToken)
+    /// <summary>One claim statement; the commands claimed (id, fencing token) go into <paramref name="claimed"/>.</summary>
+    public async Task ClaimAsync(List<(string Id, long FencingToken)> claimed, CancellationToken cancellationToken)
     {
         _claim.Parameters[0].Value = DateTime.UtcNow;
         await using var reader = await _claim.ExecuteReaderAsync(cancellationToken);
+        var fencingToken = reader.GetOrdinal("fencing_token");
         while (await reader.ReadAsync(cancellationToken))
         {
-            claimed.Add(reader.GetString(0));
+            claimed.Add((reader.GetString(0), reader.GetInt64(fencingToken)));
         }
     }
 
-    /// <summary>The store's completion of one command: lock the row, update it, commit.</summary>
-    public async Task CompleteAsync(string id, CancellationToken cancellationToken)
+    /// <summary>The store's completion of one held command: one fenced statement, its own (implicit) transaction.</summary>
+    public async Task CompleteAsync((string Id, long FencingToken) command, CancellationToken cancellationToken)
     {
-        await using var transaction = await _connection.BeginTransactionAsync(cancellationToken);
-        _lock.Parameters[0].Value = id;
-        await using (var reader = await _lock.ExecuteReaderAsync(cancellationToken))
+        _complete.Parameters[0].Value = command.Id;
+        _complete.Parameters[2].Value = command.FencingToken;
+        _complete.Parameters[5].Value = DateTime.UtcNow;
+        if (await _complete.ExecuteNonQueryAsync(cancellationToken) != 1)
         {
-            await reader.ReadAsync(cancellationToken);
+            throw new InvalidOperationException($"the raw completion of {command.Id} matched no row: the baseline would not be doing the work");
         }
-
-        _complete.Parameters[0].Value = id;
-        _complete.Parameters[1].Value = DateTime.UtcNow;
-        await _complete.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();

@@ -14,6 +14,9 @@ internal static class StoreSql
     /// <summary>The claim of up to <c>@max</c> commands of one tenant in one statement.</summary>
     public static string ClaimOfTenant => Constant("SecPlatform.ControlPlane.Storage.Postgres.Queue.PostgresCommandQueue", "ClaimOfTenant");
 
+    /// <summary>The completion of a held command whose outcome does not depend on the row: one fenced <c>UPDATE</c>.</summary>
+    public static string CompleteHeld => Constant("SecPlatform.ControlPlane.Storage.Postgres.Queue.PostgresCommandQueue", "CompleteHeld");
+
     private static string Constant(string typeName, string name)
     {
         var type = Store.GetType(typeName) ?? throw new InvalidOperationException($"{typeName} is not in {Store.GetName().Name}");

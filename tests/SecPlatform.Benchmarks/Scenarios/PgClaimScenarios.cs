@@ -84,7 +84,7 @@ internal sealed class PgClaimScenarios(PgEnvironment pg, BenchSettings settings)
 
             return await ClosedLoop.RunAsync(claimers.Count, settings.Warmup, settings.Duration, async (w, meter, end) =>
             {
-                var claimed = new List<string>(batch);
+                var claimed = new List<(string Id, long FencingToken)>(batch);
                 while (Clock.Now < end)
                 {
                     claimed.Clear();
@@ -97,9 +97,9 @@ internal sealed class PgClaimScenarios(PgEnvironment pg, BenchSettings settings)
 
                     if (complete)
                     {
-                        foreach (var id in claimed)
+                        foreach (var command in claimed)
                         {
-                            await claimers[w].CompleteAsync(id, cancellationToken);
+                            await claimers[w].CompleteAsync(command, cancellationToken);
                         }
                     }
 
