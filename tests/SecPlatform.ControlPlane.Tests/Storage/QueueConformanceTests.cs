@@ -446,6 +446,13 @@ public abstract class QueueConformanceTests
         Assert.Null(await store.TryRenewLeaseWithKeyAsync(proof with { KeyId = newKey.Id, Now = T0.AddSeconds(24) }, Request(T0.AddSeconds(24)), default));
         Assert.Equal(before, (await store.GetAgentAsync(agent.Agent.Id, default))!.Lease.RenewTime);
 
+        // A platform agent's key renews in the platform context.
+        var (platform, platformKey) = await RegisterWithKeyAsync(store, null, null, null, SecretHash.Sha256Hex(secret));
+        var platformRenewal = await store.TryRenewLeaseWithKeyAsync(proof with { KeyId = platformKey.Id },
+            Request(T0.AddSeconds(25), who: platform.Lease.HolderIdentity), default);
+        Assert.Equal((platform.Agent.Id, (string?)null, T0.AddSeconds(25)),
+            (platformRenewal?.Agent!.Agent.Id, platformRenewal?.Agent!.Agent.TenantId, platformRenewal?.Agent!.Lease.RenewTime));
+
         // Deregistered: refused.
         var (gone, goneKey) = await RegisterWithKeyAsync(store, tenant.Id, null, null, SecretHash.Sha256Hex(secret));
         await store.DeregisterAgentAsync(gone.Agent.Id, T0.AddSeconds(30), default);
