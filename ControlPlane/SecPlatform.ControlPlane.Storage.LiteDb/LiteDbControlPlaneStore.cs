@@ -307,6 +307,10 @@ public sealed partial class LiteDbControlPlaneStore : IControlPlaneStore, IDispo
 
     // Leases
 
+    // LiteDB is in process: there is no round trip to save, so the caller authenticates and renews the usual way.
+    public Task<LeaseRenewal?> TryRenewLeaseWithKeyAsync(AgentKeyProof key, LeaseRenewRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult<LeaseRenewal?>(null);
+
     public Task<LeaseRenewal> RenewLeaseAsync(LeaseRenewRequest request, CancellationToken cancellationToken) =>
         WriteAsync(() =>
         {

@@ -397,6 +397,9 @@ public sealed partial class PostgresControlPlaneStore : IControlPlaneStore, IAsy
 
     // Leases
 
+    public Task<LeaseRenewal?> TryRenewLeaseWithKeyAsync(AgentKeyProof key, LeaseRenewRequest request, CancellationToken cancellationToken) =>
+        HeldLeaseRenewal.TryWithKeyAsync(_dataSource, key, request, cancellationToken);
+
     public async Task<LeaseRenewal> RenewLeaseAsync(LeaseRenewRequest request, CancellationToken cancellationToken)
     {
         if (await HeldLeaseRenewal.TryAsync(_dataSource, _rls, request, cancellationToken) is { } renewed)

@@ -7,8 +7,8 @@ namespace SecPlatform.ControlPlane.Core.Services;
 /// <summary>
 /// Verifies agent keys (SHA-256, cheap) on every call. The agent, its lease, revocation and deregistration are read
 /// from the store each time, so they take effect at once on every replica; the embedded LiteDB store, the only writer
-/// of its file, keeps key documents in memory and empties them on every key write. A completion may check the key
-/// inside its own statement instead (docs/adr/0003).
+/// of its file, keeps key documents in memory and empties them on every key write. A completion or a renewal may
+/// check the key inside its own statement instead (docs/adr/0003).
 /// </summary>
 public sealed class AgentAuthenticator(IControlPlaneStore store, TimeProvider time)
 {

@@ -27,18 +27,8 @@ public sealed class AgentSessionService(
             return new LeaseAnswer(caller.Lease, _leases.DurationSeconds, (int)_leases.RenewInterval.TotalSeconds, Drain: true, Cordoned: true, Revoked: true, []);
         }
 
-        var holder = Validate.Text("holder_identity", holderIdentity, 255, required: true);
-        if (capabilities is { Count: > Validate.MaxCapabilities })
-        {
-            throw DomainException.Invalid($"at most {Validate.MaxCapabilities} capabilities are allowed");
-        }
-
-        var validCapabilities = capabilities?
-            .Select(c => new Capability { Scanner = Validate.ScannerId(c.Scanner), Version = Validate.Text("capability version", c.Version, 64, required: false) })
-            .ToList();
-        var request = new LeaseRenewRequest(caller.Agent.Id, holder, acquire, _leases.DurationSeconds, time.GetUtcNow(),
-            string.IsNullOrEmpty(version) ? null : Validate.Text("version", version, 64, required: false), validCapabilities,
-            StopRequestsFinishedAfter: commands.StopNoticeAfter());
+        var request = Request(caller.Agent.Id, holderIdentity, acquire, version, capabilities);
+        var holder = request.HolderIdentity;
         var renewal = await store.RenewLeaseAsync(request, cancellationToken);
         switch (renewal.Outcome)
         {
@@ -56,6 +46,62 @@ public sealed class AgentSessionService(
                 break;
         }
 
+        return await AnswerAsync(renewal, cancellationToken);
+    }
+
+    /// <summary>
+    /// The holder's plain renewal with its authentication in one store step (<see cref="IControlPlaneStore.TryRenewLeaseWithKeyAsync"/>,
+    /// docs/adr/0003). Null when it did not apply, for whatever reason (an acquire, an invalid request, a refused key, a
+    /// revoked agent, another holder, a new version): the caller then authenticates and calls <see cref="RenewAsync"/>,
+    /// which answers every other case as before.
+    /// </summary>
+    public async Task<LeaseAnswer?> TryRenewWithKeyAsync(AgentKeyProof key, string? holderIdentity, bool acquire, string? version,
+        IReadOnlyList<Capability>? capabilities, CancellationToken cancellationToken)
+    {
+        if (acquire)
+        {
+            return null;
+        }
+
+        LeaseRenewRequest request;
+        try
+        {
+            // The key names the agent; an invalid request is refused by the usual way, after authentication, as before.
+            request = Request("", holderIdentity, acquire, version, capabilities);
+        }
+        catch (DomainException)
+        {
+            return null;
+        }
+
+        if (await store.TryRenewLeaseWithKeyAsync(key, request, cancellationToken) is not { Outcome: LeaseRenewOutcome.Renewed, Agent: { } renewed } renewal)
+        {
+            return null;
+        }
+
+        AgentAuthenticator.Accepted(renewed.Agent);
+        return await AnswerAsync(renewal, cancellationToken);
+    }
+
+    private LeaseRenewRequest Request(string agentId, string? holderIdentity, bool acquire, string? version, IReadOnlyList<Capability>? capabilities)
+    {
+        var holder = Validate.Text("holder_identity", holderIdentity, 255, required: true);
+        if (capabilities is { Count: > Validate.MaxCapabilities })
+        {
+            throw DomainException.Invalid($"at most {Validate.MaxCapabilities} capabilities are allowed");
+        }
+
+        var validCapabilities = capabilities?
+            .Select(c => new Capability { Scanner = Validate.ScannerId(c.Scanner), Version = Validate.Text("capability version", c.Version, 64, required: false) })
+            .ToList();
+        return new LeaseRenewRequest(agentId, holder, acquire, _leases.DurationSeconds, time.GetUtcNow(),
+            string.IsNullOrEmpty(version) ? null : Validate.Text("version", version, 64, required: false), validCapabilities,
+            StopRequestsFinishedAfter: commands.StopNoticeAfter());
+    }
+
+    // The answer to a renewal the store made (renewed or acquired).
+    private async Task<LeaseAnswer> AnswerAsync(LeaseRenewal renewal, CancellationToken cancellationToken)
+    {
         var agent = renewal.Agent!.Agent;
         return new LeaseAnswer(renewal.Agent.Lease, _leases.DurationSeconds, (int)_leases.RenewInterval.TotalSeconds,
             Drain: agent.Draining, Cordoned: agent.Cordoned, Revoked: false,

@@ -67,6 +67,15 @@ public interface IControlPlaneStore : ICommandQueueStore, IFindingStore, IAssetS
 
     // Leases
     Task<LeaseRenewal> RenewLeaseAsync(LeaseRenewRequest request, CancellationToken cancellationToken);
+    /// <summary>
+    /// The holder's plain renewal (not an acquire, same version and capabilities) with the caller's authentication in
+    /// the same step (docs/adr/0003): applied only when the key exists, its secret hash matches, it has not expired at
+    /// <see cref="AgentKeyProof.Now"/>, its agent is neither revoked nor deregistered and <see cref="LeaseRenewRequest.HolderIdentity"/>
+    /// holds its lease; it then changes the lease as <see cref="RenewLeaseAsync"/> would. The key names the agent (the
+    /// request's agent id is not used). The renewal, or null when anything else holds or the store has no such step:
+    /// the caller then authenticates and renews the usual way, which gives the answer.
+    /// </summary>
+    Task<LeaseRenewal?> TryRenewLeaseWithKeyAsync(AgentKeyProof key, LeaseRenewRequest request, CancellationToken cancellationToken);
     /// <summary>Ends the lease if <paramref name="holderIdentity"/> holds it; false otherwise.</summary>
     Task<bool> ReleaseLeaseAsync(string agentId, string holderIdentity, DateTimeOffset now, CancellationToken cancellationToken);
     /// <summary>

@@ -98,7 +98,7 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
 
     // The context of the key's agent, read in the platform context: its tenant (a tenant agent), the platform (a
     // platform agent), or no tenant at all (no such key: nothing is visible). The key's tenant never changes.
-    private const string KeyContext = $"""
+    internal const string KeyContext = $"""
         SELECT set_config('{RowSecurity.TenantSetting}', coalesce(min(k.tenant_id), ''), true),
                set_config('{RowSecurity.PlatformSetting}', CASE WHEN count(*) = 1 AND min(k.tenant_id) IS NULL THEN 'on' ELSE 'off' END, true)
         FROM agent_keys AS k WHERE k.id = $1
@@ -108,9 +108,19 @@ internal sealed class PostgresCommandQueue(PooledDbContextFactory<ControlPlaneDb
     /// The agent's stop requests, $1 agent, $2 finished after: read with every pull that returns and every renewal
     /// (<see cref="Leases.HeldLeaseRenewal"/> sends it in the renewal's round trip), so raw rather than through EF.
     /// </summary>
-    public const string StopRequests = """
+    public const string StopRequests = $"""
         SELECT c.id FROM commands AS c
-        WHERE c.agent_id = $1 AND c.stop_requested AND (c.status IN ('claimed', 'running') OR c.finished_at > $2)
+        WHERE c.agent_id = $1 AND {StopRequested}
+        """;
+
+    /// <summary><see cref="StopRequests"/> of the agent of the key $1 (the renewal that checks the key in its statement).</summary>
+    public const string StopRequestsOfKey = $"""
+        SELECT c.id FROM agent_keys AS k JOIN commands AS c ON c.agent_id = k.agent_id
+        WHERE k.id = $1 AND {StopRequested}
+        """;
+
+    private const string StopRequested = """
+        c.stop_requested AND (c.status IN ('claimed', 'running') OR c.finished_at > $2)
         ORDER BY c.created_at, c.id
         """;
 

@@ -40,9 +40,22 @@ internal sealed class AgentGatewayApi(
 
     public override async Task<RenewLeaseResponse> RenewLease(RenewLeaseRequest request, ServerCallContext context)
     {
-        var (agent, _) = await auth.AuthenticateAsync(context.BearerToken(), context.CancellationToken);
-        var answer = await sessions.RenewAsync(agent, request.HolderIdentity, request.Acquire, request.Version,
-            request.Capabilities.Count > 0 ? ToDomain(request.Capabilities) : null, context.CancellationToken);
+        var capabilities = request.Capabilities.Count > 0 ? ToDomain(request.Capabilities) : null;
+        // The holder's plain renewal checks the key in the statement that renews (one round trip, docs/adr/0003); any
+        // other case, a refused key or a revoked agent included, takes the usual way below, which gives the answer.
+        LeaseAnswer? answer = null;
+        if (!request.Acquire && auth.Proof(context.BearerToken()) is { } proof)
+        {
+            answer = await sessions.TryRenewWithKeyAsync(proof, request.HolderIdentity, request.Acquire, request.Version, capabilities,
+                context.CancellationToken);
+        }
+
+        if (answer is null)
+        {
+            var (agent, _) = await auth.AuthenticateAsync(context.BearerToken(), context.CancellationToken);
+            answer = await sessions.RenewAsync(agent, request.HolderIdentity, request.Acquire, request.Version, capabilities, context.CancellationToken);
+        }
+
         var response = new RenewLeaseResponse
         {
             Lease = new LeaseParameters { LeaseDurationSeconds = answer.LeaseDurationSeconds, RenewIntervalSeconds = answer.NextRenewSeconds },

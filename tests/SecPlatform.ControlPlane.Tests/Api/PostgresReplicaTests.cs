@@ -93,8 +93,12 @@ public sealed class PostgresReplicaTests(PostgresServer server, ITestOutputHelpe
         Assert.Empty((await oldKey.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 })).Commands);
         second.Time.Advance(TimeSpan.FromMinutes(6));
         await AssertRefusedAsync(() => oldKey.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 }).ResponseAsync);
+        // The renewal checks the key in its own statement too (docs/adr/0003): the expired key is refused as before.
+        await AssertRefusedAsync(() => oldKey.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "h" }).ResponseAsync);
         var newKey = second.Gateway(rotated.AgentKey);
-        await newKey.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "h" });
+        var renewed = await newKey.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "h" });
+        Assert.Equal((false, false, false), (renewed.Revoked, renewed.Drain, renewed.Cordoned));
+        Assert.InRange((renewed.RenewTime.ToDateTimeOffset() - second.Time.GetUtcNow()).Duration(), TimeSpan.Zero, TimeSpan.FromMilliseconds(1));
 
         // The completion checks the key in its own statement: the expired old key and a forged secret are refused and
         // change nothing; the current key completes.
@@ -106,6 +110,7 @@ public sealed class PostgresReplicaTests(PostgresServer server, ITestOutputHelpe
         foreach (var refused in new[] { oldKey, forged })
         {
             await AssertRefusedAsync(() => refused.CompleteCommandAsync(Succeeded(done)).ResponseAsync);
+            await AssertRefusedAsync(() => refused.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "h" }).ResponseAsync);
         }
 
         Assert.Equal(CommandStatus.Claimed, (await first.Commands().GetCommandAsync(new GetCommandRequest { Id = done.Id })).Status);
@@ -118,6 +123,11 @@ public sealed class PostgresReplicaTests(PostgresServer server, ITestOutputHelpe
         await first.Agents().RevokeAgentAsync(new AgentActionRequest { Id = agent.AgentId });
         await AssertRefusedAsync(() => newKey.PullCommandsAsync(new PullCommandsRequest { MaxCommands = 1 }).ResponseAsync);
         await AssertRefusedAsync(() => newKey.CompleteCommandAsync(Succeeded(claimed)).ResponseAsync);
+        // A revoked agent's renewal is answered as before: revoked, drain, cordoned, the lease not renewed.
+        second.Time.Advance(TimeSpan.FromSeconds(10));
+        var revoked = await newKey.RenewLeaseAsync(new RenewLeaseRequest { HolderIdentity = "h" });
+        Assert.Equal((true, true, true), (revoked.Revoked, revoked.Drain, revoked.Cordoned));
+        Assert.True(revoked.RenewTime is null || second.Time.GetUtcNow() - revoked.RenewTime.ToDateTimeOffset() >= TimeSpan.FromSeconds(10));
         Assert.Equal(CommandStatus.Claimed, (await first.Commands().GetCommandAsync(new GetCommandRequest { Id = claimed.Id })).Status);
 
         // Deregistered through the first: the second refuses the key at once.

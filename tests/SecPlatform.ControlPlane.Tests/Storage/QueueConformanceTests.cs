@@ -328,7 +328,7 @@ public abstract class QueueConformanceTests
         Assert.Equal(T0.AddSeconds(5), byAgent.Command.FinishedAt);
     }
 
-    /// <summary>Whether the store has the one-step completion with the key (else TryCompleteWithKeyAsync always answers null).</summary>
+    /// <summary>Whether the store has the one-step completion and renewal with the key (else TryCompleteWithKeyAsync and TryRenewLeaseWithKeyAsync always answer null).</summary>
     protected virtual bool CompletesWithKey => false;
 
     [Fact]
@@ -382,6 +382,81 @@ public abstract class QueueConformanceTests
         await store.ApplyAgentActionAsync(agent.Agent.Id, AgentAction.Revoke, T0.AddSeconds(6), default);
         Assert.Null(await TryAsync(proof with { KeyId = newKey.Id }, claims[2]));
         Assert.Equal(CommandStatus.Claimed, (await store.GetCommandAsync(claims[2].Id, default))!.Status);
+    }
+
+    [Fact]
+    public async Task TryRenewLeaseWithKey_OnlyTheHoldersPlainRenewalWithAValidKey_SameAnswerAsTheUsualWay()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = await NewTenantAsync(store);
+        var secret = SecretToken.Create(SecretKind.AgentKey).Secret;
+        var (agent, key) = await RegisterWithKeyAsync(store, tenant.Id, null, null, SecretHash.Sha256Hex(secret));
+        var holder = agent.Lease.HolderIdentity!;
+        await store.EnqueueCommandAsync(NewCommand(tenant.Id, createdAt: T0), default);
+        var claimed = Assert.Single(await ClaimAsync(store, agent, T0));
+        await store.CancelCommandAsync(claimed.Id, T0.AddSeconds(1), default);
+        await store.ApplyAgentActionAsync(agent.Agent.Id, AgentAction.Cordon, T0.AddSeconds(1), default);
+        var proof = new AgentKeyProof(key.Id, key.SecretHash, T0.AddSeconds(5));
+        LeaseRenewRequest Request(DateTimeOffset now, string? who = null, bool acquire = false, string? version = null) =>
+            new("", who ?? holder, acquire, 30, now, version, null, StopRequestsFinishedAfter: T0);
+        async Task AssertNotRenewedAsync(AgentKeyProof with, LeaseRenewRequest request)
+        {
+            Assert.Null(await store.TryRenewLeaseWithKeyAsync(with, request, default));
+            Assert.Equal(T0, (await store.GetAgentAsync(agent.Agent.Id, default))!.Lease.RenewTime);
+        }
+
+        await AssertNotRenewedAsync(proof with { SecretHash = SecretHash.Sha256Hex(secret + "x") }, Request(T0.AddSeconds(10)));
+        await AssertNotRenewedAsync(proof with { KeyId = SecretToken.NewId() }, Request(T0.AddSeconds(10)));
+        await AssertNotRenewedAsync(proof, Request(T0.AddSeconds(10), who: "host/another-process"));
+        await AssertNotRenewedAsync(proof, Request(T0.AddSeconds(10), acquire: true));
+        await AssertNotRenewedAsync(proof, Request(T0.AddSeconds(10), version: "9.9.9-new"));
+
+        var quick = await store.TryRenewLeaseWithKeyAsync(proof, Request(T0.AddSeconds(10)), default);
+        if (!CompletesWithKey)
+        {
+            Assert.Null(quick);
+            return;
+        }
+
+        // The same answer as the usual way renewing at the same time.
+        Assert.NotNull(quick);
+        var usual = await store.RenewLeaseAsync(Request(T0.AddSeconds(10)) with { AgentId = agent.Agent.Id }, default);
+        Assert.Equal((LeaseRenewOutcome.Renewed, LeaseRenewOutcome.Renewed), (quick.Outcome, usual.Outcome));
+        static object Seen(LeaseRenewal r) => (r.Agent!.Agent.Id, r.Agent.Agent.TenantId, r.Agent.Agent.Cordoned, r.Agent.Agent.Draining,
+            r.Agent.Lease.Held, r.Agent.Lease.HolderIdentity, r.Agent.Lease.AcquireTime, r.Agent.Lease.RenewTime, r.Agent.Lease.ExpiresAt,
+            r.Agent.Lease.LeaseDurationSeconds, r.Agent.Lease.LeaseTransitions, string.Join(",", r.StopRequests!));
+        Assert.Equal(Seen(usual), Seen(quick));
+        Assert.Equal((agent.Agent.Id, tenant.Id, true, T0.AddSeconds(10), T0.AddSeconds(40), claimed.Id),
+            (quick.Agent!.Agent.Id, quick.Agent.Agent.TenantId, quick.Agent.Agent.Cordoned, quick.Agent.Lease.RenewTime, quick.Agent.Lease.ExpiresAt,
+                Assert.Single(quick.StopRequests!)));
+        var stored = (await store.GetAgentAsync(agent.Agent.Id, default))!.Lease;
+        Assert.Equal((T0.AddSeconds(10), T0.AddSeconds(40), 30), (stored.RenewTime, stored.ExpiresAt, stored.LeaseDurationSeconds));
+
+        // Expired (rotated away before the proof's time): refused; the new key renews.
+        var newKey = new AgentKey { Id = SecretToken.NewId(), AgentId = agent.Agent.Id, SecretHash = key.SecretHash, CreatedAt = T0.AddSeconds(1) };
+        await store.RotateAgentKeyAsync(newKey, T0.AddSeconds(5), default);
+        Assert.Null(await store.TryRenewLeaseWithKeyAsync(proof, Request(T0.AddSeconds(20)), default));
+        Assert.NotNull(await store.TryRenewLeaseWithKeyAsync(proof with { Now = T0.AddSeconds(4) }, Request(T0.AddSeconds(20)), default));
+        Assert.NotNull(await store.TryRenewLeaseWithKeyAsync(proof with { KeyId = newKey.Id }, Request(T0.AddSeconds(21)), default));
+
+        // Revoked, even with its lease held again (revoking ends it): refused, nothing changed (the usual way answers Revoked).
+        await store.ApplyAgentActionAsync(agent.Agent.Id, AgentAction.Revoke, T0.AddSeconds(22), default);
+        await store.RenewLeaseAsync(Request(T0.AddSeconds(23), acquire: true) with { AgentId = agent.Agent.Id }, default);
+        var before = (await store.GetAgentAsync(agent.Agent.Id, default))!.Lease.RenewTime;
+        Assert.Null(await store.TryRenewLeaseWithKeyAsync(proof with { KeyId = newKey.Id, Now = T0.AddSeconds(24) }, Request(T0.AddSeconds(24)), default));
+        Assert.Equal(before, (await store.GetAgentAsync(agent.Agent.Id, default))!.Lease.RenewTime);
+
+        // A platform agent's key renews in the platform context.
+        var (platform, platformKey) = await RegisterWithKeyAsync(store, null, null, null, SecretHash.Sha256Hex(secret));
+        var platformRenewal = await store.TryRenewLeaseWithKeyAsync(proof with { KeyId = platformKey.Id },
+            Request(T0.AddSeconds(25), who: platform.Lease.HolderIdentity), default);
+        Assert.Equal((platform.Agent.Id, (string?)null, T0.AddSeconds(25)),
+            (platformRenewal?.Agent!.Agent.Id, platformRenewal?.Agent!.Agent.TenantId, platformRenewal?.Agent!.Lease.RenewTime));
+
+        // Deregistered: refused.
+        var (gone, goneKey) = await RegisterWithKeyAsync(store, tenant.Id, null, null, SecretHash.Sha256Hex(secret));
+        await store.DeregisterAgentAsync(gone.Agent.Id, T0.AddSeconds(30), default);
+        Assert.Null(await store.TryRenewLeaseWithKeyAsync(proof with { KeyId = goneKey.Id }, Request(T0.AddSeconds(31), who: gone.Lease.HolderIdentity), default));
     }
 
     [Fact]
