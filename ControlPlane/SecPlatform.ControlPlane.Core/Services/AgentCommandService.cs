@@ -158,8 +158,7 @@ public sealed class AgentCommandService(
 
         var now = time.GetUtcNow();
         var retryAt = now + _options.RetryDelay(current?.Attempt ?? 1);
-        var completion = new CommandCompletion(commandRef, outcome, retryable, exitCode, Truncate(Strip(summary), 1000), Truncate(Strip(error), 4000),
-            TruncateStart(logTail ?? "", MaxLogTailBytes), findingCount, truncated, now, retryAt);
+        var completion = Completion(commandRef, outcome, retryable, exitCode, summary, error, logTail, findingCount, truncated, now, retryAt);
         var command = Check(await queue.CompleteCommandAsync(completion, cancellationToken), commandRef.CommandId);
         await AfterCompletionAsync(command, caller.Agent, outcome, now, cancellationToken);
         return command;
@@ -182,8 +181,8 @@ public sealed class AgentCommandService(
         }
 
         var now = time.GetUtcNow();
-        var completion = new CommandCompletion(new CommandRef(commandId!, "", fencingToken), outcome, retryable, exitCode, Truncate(Strip(summary), 1000),
-            Truncate(Strip(error), 4000), TruncateStart(logTail ?? "", MaxLogTailBytes), 0, truncated, now, now);
+        var completion = Completion(new CommandRef(commandId!, "", fencingToken), outcome, retryable, exitCode, summary, error, logTail, 0, truncated,
+            now, now);
         if (await queue.TryCompleteWithKeyAsync(key, completion, cancellationToken) is not var (command, agent))
         {
             return null;
@@ -193,6 +192,12 @@ public sealed class AgentCommandService(
         await AfterCompletionAsync(command, agent, outcome, now, cancellationToken);
         return command;
     }
+
+    // The agent's texts as stored: control characters stripped, each cut to its limit (the log tail keeps its end).
+    private static CommandCompletion Completion(CommandRef command, CommandStatus outcome, bool retryable, int exitCode, string? summary,
+        string? error, string? logTail, long findingCount, bool truncated, DateTimeOffset now, DateTimeOffset retryAt) =>
+        new(command, outcome, retryable, exitCode, Truncate(Strip(summary), 1000), Truncate(Strip(error), 4000),
+            TruncateStart(logTail ?? "", MaxLogTailBytes), findingCount, truncated, now, retryAt);
 
     private async Task AfterCompletionAsync(Command command, Agent agent, CommandStatus outcome, DateTimeOffset now, CancellationToken cancellationToken)
     {
