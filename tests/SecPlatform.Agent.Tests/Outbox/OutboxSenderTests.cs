@@ -203,8 +203,10 @@ public sealed class OutboxSenderTests : IAsyncLifetime
         _gateway.OnOpenStream = _ => Volatile.Read(ref fail) ? throw FakeAgentGateway.Error(StatusCode.Unavailable, "Connection refused") : Task.CompletedTask;
         _options.InitialBackoff = TimeSpan.FromMinutes(5);
         _options.MaxBackoff = TimeSpan.FromMinutes(5);
-        await StartAsync(new ScriptedRandom(1.0));
+        // Recorded before the start: recorded after it, the record's wake-up could land during the failing round and
+        // start a second round at once, which would deliver the work before the stop and leave the flush nothing to do.
         _outbox.Record("cmd00000000a", 1, Samples.ManyFindings(1), Samples.Completion("cmd00000000a"));
+        await StartAsync(new ScriptedRandom(1.0));
         await FakeClock.WaitUntilAsync(() => _logger.Entries.Any(e => e.Message.Contains("Outbox delivery failed")), "a failed round");
 
         Volatile.Write(ref fail, false);
